@@ -1,0 +1,85 @@
+"""Every error the pipeline can report, each with a stable machine-readable ``code``.
+
+The code is stored on a FAILED record and returned by the API, so it never changes once
+published. ``retryable`` separates transient trouble (try again later: throttling, a storage
+hiccup) from permanent problems with the input (retrying the same bytes cannot help).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class ArticleError(Exception):
+    """Base class: a failure the pipeline knows how to describe."""
+
+    code: ClassVar[str] = "article_error"
+    retryable: ClassVar[bool] = False
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+class PermanentError(ArticleError):
+    """The input itself is the problem; the same bytes will always fail the same way."""
+
+    code = "invalid_input"
+
+
+class TransientError(ArticleError):
+    """Something outside the input failed; a later attempt may succeed."""
+
+    code = "transient_error"
+    retryable = True
+
+
+# --- permanent: the input --------------------------------------------------------------------
+
+
+class UnsupportedFormatError(PermanentError):
+    code = "unsupported_format"
+
+
+class TooLargeError(PermanentError):
+    code = "too_large"
+
+
+class EmptyDocumentError(PermanentError):
+    code = "empty_document"
+
+
+class EncryptedDocumentError(PermanentError):
+    code = "encrypted_document"
+
+
+class CorruptDocumentError(PermanentError):
+    code = "corrupt_document"
+
+
+class DecodingError(PermanentError):
+    code = "undecodable_text"
+
+
+class NoTextFoundError(PermanentError):
+    code = "no_text_found"
+
+
+class ExtractionTimeoutError(PermanentError):
+    """The document took longer than the time budget; the same bytes would again."""
+
+    code = "extraction_timeout"
+
+
+# --- transient: the environment ------------------------------------------------------------
+
+
+class StorageError(TransientError):
+    code = "storage_unavailable"
+
+
+class SummarizerUnavailableError(TransientError):
+    code = "summarizer_unavailable"
