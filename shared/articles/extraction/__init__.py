@@ -1,0 +1,171 @@
+"""Clean article text and metadata from whatever was uploaded: HTML, plain text, Markdown, PDF.
+
+``extract`` is the one entry point. Importing this package is cheap: the parsing libraries
+(trafilatura, lxml, pypdf, charset-normalizer) load the first time a document needs them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from articles.errors import ArticleError, CorruptDocumentError, NoTextFoundError
+from articles.extraction.detect import HTML, MARKDOWN, PDF, TEXT, detect_format
+from articles.extraction.limits import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_OUTPUT_CHARS,
+    DEFAULT_TIMEOUT_SECONDS,
+    Limits,
+    check_size,
+    time_budget,
+    truncate_text,
+)
+from articles.models import ExtractedArticle, reading_minutes
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "HTML",
+    "MARKDOWN",
+    "PDF",
+    "TEXT",
+    "Limits",
+    "detect_format",
+    "extract",
+    "extractor_name",
+]
+
+
+@dataclass
+class _Fields:
+    """What a format-specific extractor found, before the common finishing steps."""
+
+    text: str
+    title: str | None = None
+    authors: list[str] | None = None
+    published: str | None = None
+    language: str | None = None
+    site_name: str | None = None
+    url: str | None = None
+    description: str | None = None
+
+
+def extractor_name(content_type: str) -> str:
+    """Name and version of the library doing the heavy lifting for a format."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    library = {HTML: "trafilatura", PDF: "pypdf"}.get(content_type)
+    if library is None:
+        from articles import __version__
+
+        return f"articles-text {__version__}"
+    try:
+        return f"{library} {version(library)}"
+    except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+        return library
+
+
+def _extract_html(data: bytes, content_type: str | None, url: str | None) -> _Fields:
+    from articles.extraction import html
+    from articles.extraction.decoding import decode
+    from articles.extraction.language import detect_language
+
+    text, _codec = decode(data, html=True, content_type=content_type)
+    tree = html.parse(text)
+    meta = html.extract_metadata(tree, url_hint=url)
+    body = html.extract_body(tree, meta)
+    return _Fields(
+        text=body,
+        title=meta.title,
+        authors=meta.authors,
+        published=meta.published,
+        language=meta.language or detect_language(body),
+        site_name=meta.site_name,
+        url=meta.url,
+        description=meta.description,
+    )
+
+
+def _extract_text(data: bytes, content_type: str | None, markdown: bool) -> _Fields:
+    from articles.extraction import text as plain
+    from articles.extraction.decoding import decode
+    from articles.extraction.language import detect_language
+
+    decoded, _codec = decode(data, content_type=content_type)
+    doc = plain.extract_text(decoded, markdown=markdown)
+    return _Fields(
+        text=doc.text,
+        title=doc.title,
+        authors=doc.authors,
+        published=doc.published,
+        language=detect_language(doc.text),
+        description=doc.description,
+    )
+
+
+def _extract_pdf(data: bytes) -> _Fields:
+    from articles.extraction import pdf
+    from articles.extraction.language import detect_language
+
+    doc = pdf.extract_pdf(data)
+    return _Fields(
+        text=doc.text,
+        title=doc.title,
+        authors=doc.authors,
+        published=doc.published,
+        language=detect_language(doc.text),
+    )
+
+
+def extract(
+    data: bytes,
+    *,
+    filename: str | None = None,
+    content_type: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_output_chars: int = DEFAULT_MAX_OUTPUT_CHARS,
+    timeout_seconds: float | None = DEFAULT_TIMEOUT_SECONDS,
+    url: str | None = None,
+) -> ExtractedArticle:
+    """Extract clean text and metadata from one document.
+
+    ``filename`` (an S3 key or path) and ``content_type`` are hints; the content decides first.
+    Every failure is an ``ArticleError`` subclass with a stable ``code``.
+    """
+    limits = Limits(max_bytes, max_output_chars, timeout_seconds)
+    check_size(data, limits.max_bytes)
+    kind = detect_format(data, filename=filename, content_type=content_type)
+    try:
+        with time_budget(limits.timeout_seconds):
+            if kind == HTML:
+                fields = _extract_html(data, content_type, url)
+            elif kind == PDF:
+                fields = _extract_pdf(data)
+            else:
+                fields = _extract_text(data, content_type, markdown=kind == MARKDOWN)
+    except ArticleError:
+        raise
+    except RecursionError as exc:
+        raise CorruptDocumentError("the document is nested too deeply to process") from exc
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError, MemoryError) as exc:
+        # Parsers raise these on input they cannot make sense of; the caller gets a code.
+        raise CorruptDocumentError(f"the document could not be processed: {exc}") from exc
+
+    text, _truncated = truncate_text(fields.text.strip(), limits.max_output_chars)
+    if not text:
+        raise NoTextFoundError("the document contains no text")
+    words = len(text.split())
+    return ExtractedArticle(
+        title=fields.title,
+        text=text,
+        authors=fields.authors or [],
+        published=fields.published,
+        language=fields.language,
+        site_name=fields.site_name,
+        url=fields.url,
+        description=fields.description,
+        content_type=kind,
+        word_count=words,
+        reading_minutes=reading_minutes(words),
+        content_sha256=hashlib.sha256(data).hexdigest(),
+        extractor=extractor_name(kind),
+    )

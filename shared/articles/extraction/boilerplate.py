@@ -1,0 +1,92 @@
+"""Line-level clean-up of page furniture that survives text extraction.
+
+Shared by the HTML path (what the main-content extractor lets through) and the plain-text path
+(pages saved as text keep all of it). Each rule targets a kind of line, never a site.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FLAGS = re.IGNORECASE
+
+# Prompts to subscribe, share or follow: they address the reader, not the story.
+_PROMPTS = re.compile(
+    r"(\b(sign up|subscribe|join|register|get)\b.{0,80}\b(newsletters?|inbox|mailing list|"
+    r"daily briefing|email updates)\b)"
+    r"|(^(follow|like) (us|him|her|them|me)\b.{0,60}\b(twitter|facebook|instagram|linkedin|"
+    r"tiktok|youtube)\b)"
+    r"|(^(tell us what you think|what do you think\?|leave a (comment|reply)|"
+    r"post a comment|add a comment|join the (conversation|discussion))\b)"
+    r"|(\bclick to tweet$)",
+    _FLAGS,
+)
+# Buttons and bare labels: the whole line is the widget.
+_WIDGETS = re.compile(
+    r"^(share|share this( article| story| post)?|tweet|email|print|save|copy link|"
+    r"join now|subscribe( now)?|sign up( now)?|log ?in|sign in|close|menu|skip to "
+    r"(main )?content|advertisement|ad|sponsored|comments?|\d+ comments?|no comments|"
+    r"show comments|load more|continue reading( below)?|story continues below|"
+    r"back to top|top)\W*$",
+    _FLAGS,
+)
+# A label whose value is missing ("Written by" with nothing after it).
+_EMPTY_LABEL = re.compile(
+    r"^(written by|published( on)?|posted( on| by| in)?|updated( on)?|by|author|"
+    r"photo|image|source|credit|date|filed under|tags|categories|category)\s*:?\s*$",
+    _FLAGS,
+)
+# One-line pointers to other stories ("Related: ...", "Read more: ...").
+_POINTER = re.compile(
+    r"^(related( \w+)?|read more|see more|see also|more|also read|read also|watch|"
+    r"recommended|don'?t miss|most read|filed under)\s*[:|]\s*\S",
+    _FLAGS,
+)
+# Headings that open a block of other stories; the rest of the page is teasers.
+_TRAILING_BLOCK = re.compile(
+    r"^(related( stories| articles| posts| news| content| reading| coverage)?|"
+    r"recent (news|posts|stories|articles)|latest (news|stories)|more (news|stories)|"
+    r"read more|see more|more from [\w ]{1,40}|you (may|might) also (like|enjoy)|"
+    r"recommended( for you| stories)?|don'?t miss|most (popular|read)|trending( now)?|"
+    r"popular (posts|stories)|what to read next|around the web)\s*:?$",
+    _FLAGS,
+)
+# Nothing but punctuation or symbols: close buttons, separators, bullets left alone.
+_SYMBOLS = re.compile(r"^[\W_]{1,4}$")
+
+
+def is_boilerplate_line(line: str) -> bool:
+    stripped = line.strip().lstrip("-*•·").strip()
+    if not stripped:
+        return False
+    if _SYMBOLS.match(stripped):
+        return True
+    if len(stripped) > 200:
+        return False  # a real paragraph, even if it mentions a newsletter
+    return bool(
+        _WIDGETS.match(stripped)
+        or _EMPTY_LABEL.match(stripped)
+        or _POINTER.match(stripped)
+        or _PROMPTS.search(stripped)
+    )
+
+
+def is_trailing_block_heading(line: str) -> bool:
+    return bool(_TRAILING_BLOCK.match(line.strip().strip("#*_ ").strip()))
+
+
+def clean_blocks(blocks: list[str], *, cut_trailing: bool = True) -> list[str]:
+    """Drop boilerplate blocks; cut at a heading that opens a trailing list of other stories.
+
+    The cut applies only in the second half of the document, so an article that itself
+    has a "Related" section near the top keeps its body.
+    """
+    kept: list[str] = []
+    half = len(blocks) // 2
+    for index, block in enumerate(blocks):
+        if cut_trailing and index >= half and index > 0 and is_trailing_block_heading(block):
+            break
+        if is_boilerplate_line(block):
+            continue
+        kept.append(block)
+    return kept
