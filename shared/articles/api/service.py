@@ -1,0 +1,76 @@
+"""Read-side queries behind the API: plain Python, testable without HTTP."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from articles.api.models import ArticlePage, ArticleText, ArticleView
+from articles.errors import ArticleError, StorageError
+from articles.records.repository import ArticleRepository
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+    from articles.records.models import Status
+    from articles.settings import Settings
+
+
+class NotFoundError(ArticleError):
+    code = "not_found"
+
+
+class ArticleQueries:
+    def __init__(
+        self, repository: ArticleRepository, bucket: str | None, s3: S3Client | None = None
+    ) -> None:
+        self.repository = repository
+        self.bucket = bucket
+        self._s3 = s3
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ArticleQueries:
+        settings.require("table_name", "bucket_name")
+        assert settings.table_name is not None
+        return cls(ArticleRepository(settings.table_name), settings.bucket_name)
+
+    @property
+    def s3(self) -> S3Client:
+        if self._s3 is None:
+            import boto3
+
+            self._s3 = boto3.client("s3")
+        return self._s3
+
+    def list(self, *, status: Status | None, limit: int, cursor: str | None) -> ArticlePage:
+        page = self.repository.list_page(status=status, limit=limit, cursor=cursor)
+        return ArticlePage(
+            items=[ArticleView.from_record(record) for record in page.records],
+            next_cursor=page.next_cursor,
+        )
+
+    def get(self, article_id: str) -> ArticleView:
+        record = self.repository.get(article_id)
+        if record is None:
+            raise NotFoundError(f"no article with id {article_id!r}")
+        return ArticleView.from_record(record)
+
+    def text(self, article_id: str) -> ArticleText:
+        record = self.repository.get(article_id)
+        if record is None:
+            raise NotFoundError(f"no article with id {article_id!r}")
+        if record.text_key is None:
+            raise NotFoundError(
+                f"article {article_id!r} has no text (status {record.status.value})"
+            )
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            body = self.s3.get_object(Bucket=self.bucket, Key=record.text_key)["Body"]
+            text = body.read().decode("utf-8")
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
+                raise NotFoundError(f"the text of article {article_id!r} is gone") from exc
+            raise StorageError(f"could not read the text: {exc}") from exc
+        except BotoCoreError as exc:
+            raise StorageError(f"could not read the text: {exc}") from exc
+        return ArticleText(id=record.id, title=record.title, text=text)

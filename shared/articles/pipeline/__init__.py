@@ -1,0 +1,1 @@
+"""The pipeline's stages: S3 notifications in, records and hand-over messages out."""

@@ -1,0 +1,210 @@
+"""Extract stage: an S3 notification becomes an EXTRACTED (or FAILED, or DELETED) record."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from articles.errors import ArticleError, PermanentError, TooLargeError
+from articles.observability import MetricUnit, logger, metrics, tracer
+from articles.pipeline.context import Outcome, as_article_error
+from articles.pipeline.lifecycle import Action, decide_creation, decide_removal
+from articles.pipeline.messages import (
+    ReprocessRequest,
+    S3TestEvent,
+    SummarizeRequest,
+    parse_ingest_message,
+)
+from articles.records.models import ArticleRecord, SourceObject, Status, utc_now
+from articles.settings import TEXT_PREFIX
+
+if TYPE_CHECKING:
+    from articles.pipeline.context import PipelineContext
+
+STAGE = "extract"
+
+
+def handle_ingest_message(
+    body: str, ctx: PipelineContext, *, receive_count: int = 1
+) -> list[Outcome]:
+    """Process one ingest-queue message; raises only when a later delivery should retry."""
+    try:
+        message = parse_ingest_message(body)
+    except PermanentError as exc:
+        # Nothing names an object, so there is no record to fail: log and acknowledge.
+        logger.error("unreadable ingest message dropped", extra={"error_code": exc.code})
+        return [Outcome.SKIPPED]
+    if isinstance(message, S3TestEvent):
+        logger.info("s3:TestEvent ignored")
+        return [Outcome.SKIPPED]
+    if isinstance(message, ReprocessRequest):
+        record = ctx.repository.get(message.id)
+        if record is None:
+            logger.warning("reprocess request for an unknown record", extra={"article_id": message.id})
+            return [Outcome.SKIPPED]
+        return [process_creation(record.source, ctx, receive_count=receive_count, force=True)]
+    outcomes = []
+    for event in message.records:
+        source = event.source()
+        if event.is_removal:
+            outcomes.append(process_removal(source, ctx))
+        elif event.is_creation:
+            outcomes.append(process_creation(source, ctx, receive_count=receive_count))
+        else:
+            outcomes.append(Outcome.SKIPPED)
+    return outcomes
+
+
+def _record_id(source: SourceObject) -> str:
+    from articles.records.models import record_id
+
+    return record_id(source.bucket, source.key)
+
+
+@tracer.capture_method
+def process_creation(
+    source: SourceObject, ctx: PipelineContext, *, receive_count: int = 1, force: bool = False
+) -> Outcome:
+    article_id = _record_id(source)
+    logger.set_correlation_id(article_id)
+    existing = ctx.repository.get(article_id)
+    action = decide_creation(existing, source, force=force)
+    if action in (Action.STALE, Action.DUPLICATE):
+        logger.info(f"{action.value} event ignored", extra={"key": source.key})
+        return Outcome.SKIPPED
+    if action is Action.HAND_OVER:
+        assert existing is not None
+        _hand_over(existing, ctx)
+        return Outcome.EXTRACTED
+
+    now = utc_now()
+    same_version = existing is not None and existing.source.sequencer == source.sequencer
+    record = ArticleRecord(
+        id=article_id,
+        status=Status.QUEUED,
+        source=source,
+        created_at=existing.created_at if existing else now,
+        updated_at=now,
+        attempts=(existing.attempts + 1) if existing and same_version else 1,
+        # Keep the old text pointer so the old text can be cleaned up when it changes.
+        text_key=existing.text_key if existing else None,
+    )
+    record = ctx.repository.save(record, expected_revision=existing.revision if existing else None)
+    try:
+        return _extract(record, ctx)
+    except Exception as exc:  # every failure is recorded, then acknowledged or retried
+        return ctx.record_failure(
+            record, as_article_error(exc), stage=STAGE, receive_count=receive_count
+        )
+
+
+def _extract(record: ArticleRecord, ctx: PipelineContext) -> Outcome:
+    from articles.extraction import extract
+
+    settings = ctx.settings
+    settings.require("bucket_name", "summarize_queue_url")
+    assert settings.bucket_name is not None and settings.summarize_queue_url is not None
+    source = record.source
+    location = {"Bucket": source.bucket, "Key": source.key}
+    if source.version_id and source.version_id != "null":
+        location["VersionId"] = source.version_id
+
+    started = time.perf_counter()
+    head = ctx.s3_call("head_object", **location)
+    size = int(head.get("ContentLength", 0))
+    if size > settings.max_object_bytes:
+        raise TooLargeError(
+            f"object is {size} bytes; the limit is {settings.max_object_bytes} bytes"
+        )
+    body = ctx.s3_call("get_object", **location)["Body"]
+    data = body.read(settings.max_object_bytes + 1)
+    content_type = head.get("ContentType")
+    source = source.model_copy(
+        update={"size": size, "content_type": content_type, "etag": head.get("ETag", source.etag)}
+    )
+    article = extract(
+        data, filename=source.key, content_type=content_type, max_bytes=settings.max_object_bytes
+    )
+
+    text_key = f"{TEXT_PREFIX}{record.id}/{article.content_sha256}.txt"
+    ctx.s3_call(
+        "put_object",
+        Bucket=settings.bucket_name,
+        Key=text_key,
+        Body=article.text.encode("utf-8"),
+        ContentType="text/plain; charset=utf-8",
+    )
+    fields = article.model_dump(exclude={"text"})
+    extracted = record.model_copy(
+        update={
+            **fields,
+            "source": source,
+            "status": Status.EXTRACTED,
+            "text_key": text_key,
+            "error": None,
+        }
+    )
+    extracted = ctx.repository.save(extracted, expected_revision=record.revision)
+    if record.text_key and record.text_key != text_key:
+        _delete_text(record.text_key, ctx)
+    _hand_over(extracted, ctx)
+
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    metrics.add_metric(name="ArticlesExtracted", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name="BytesExtracted", unit=MetricUnit.Bytes, value=size)
+    metrics.add_metric(name="ExtractDuration", unit=MetricUnit.Milliseconds, value=elapsed_ms)
+    logger.info(
+        "extracted",
+        extra={
+            "key": source.key,
+            "title": article.title,
+            "words": article.word_count,
+            "ms": round(elapsed_ms, 1),
+        },
+    )
+    return Outcome.EXTRACTED
+
+
+def _hand_over(record: ArticleRecord, ctx: PipelineContext) -> None:
+    ctx.settings.require("summarize_queue_url")
+    assert ctx.settings.summarize_queue_url is not None and record.content_sha256 is not None
+    request = SummarizeRequest(
+        id=record.id, content_sha256=record.content_sha256, sequencer=record.source.sequencer
+    )
+    ctx.send_json(ctx.settings.summarize_queue_url, request.model_dump())
+
+
+def _delete_text(text_key: str, ctx: PipelineContext) -> None:
+    try:
+        ctx.s3_call("delete_object", Bucket=ctx.settings.bucket_name, Key=text_key)
+    except ArticleError as exc:  # a leftover text object is untidy, not a failure
+        logger.warning("could not delete old text", extra={"text_key": text_key, "error_code": exc.code})
+
+
+@tracer.capture_method
+def process_removal(source: SourceObject, ctx: PipelineContext) -> Outcome:
+    article_id = _record_id(source)
+    logger.set_correlation_id(article_id)
+    existing = ctx.repository.get(article_id)
+    action = decide_removal(existing, source)
+    if action is not Action.PROCESS:
+        logger.info(f"{action.value} removal ignored", extra={"key": source.key})
+        return Outcome.SKIPPED
+    now = utc_now()
+    if existing is None:
+        record = ArticleRecord(
+            id=article_id, status=Status.DELETED, source=source, created_at=now, updated_at=now
+        )
+    else:
+        kept_source = existing.source.model_copy(
+            update={"sequencer": source.sequencer, "version_id": source.version_id}
+        )
+        record = existing.model_copy(
+            update={"status": Status.DELETED, "source": kept_source, "text_key": None}
+        )
+    ctx.repository.save(record, expected_revision=existing.revision if existing else None)
+    if existing is not None and existing.text_key:
+        _delete_text(existing.text_key, ctx)
+    metrics.add_metric(name="ArticlesDeleted", unit=MetricUnit.Count, value=1)
+    logger.info("deleted", extra={"key": source.key})
+    return Outcome.DELETED

@@ -1,0 +1,56 @@
+"""The Lambda entry point shared by the queue-driven stages.
+
+Each SQS message is one item of a partial batch response: a message whose article failed for
+good is acknowledged (its record says why); one that may succeed later is reported back so SQS
+redelivers it and, after the queue's maxReceiveCount, moves it to the dead-letter queue.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, Protocol
+
+from aws_lambda_powertools.utilities.batch import (
+    BatchProcessor,
+    EventType,
+    process_partial_response,
+)
+
+from articles.observability import logger, metrics, tracer
+from articles.pipeline.context import PipelineContext
+from articles.settings import get_settings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+
+class Stage(Protocol):
+    def __call__(self, body: str, ctx: PipelineContext, *, receive_count: int = 1) -> Any: ...
+
+
+@lru_cache(maxsize=1)
+def default_context() -> PipelineContext:
+    return PipelineContext.from_settings(get_settings())
+
+
+def sqs_stage_handler(
+    stage: Stage,
+) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+    processor = BatchProcessor(event_type=EventType.SQS)
+
+    def record_handler(record: SQSRecord) -> None:
+        receive_count = int(record.attributes.approximate_receive_count or 1)
+        stage(record.body, default_context(), receive_count=receive_count)
+
+    @logger.inject_lambda_context(clear_state=True)
+    @tracer.capture_lambda_handler
+    @metrics.log_metrics
+    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        return process_partial_response(
+            event=event, record_handler=record_handler, processor=processor, context=context
+        )
+
+    return handler

@@ -1,0 +1,103 @@
+"""The article record and its life cycle.
+
+    QUEUED --> EXTRACTED --> SUMMARIZED
+       \\           \\
+        +-----------+--> FAILED (error.code, error.stage)
+    any --> DELETED (the object was removed from the bucket)
+
+SUMMARIZED, FAILED and DELETED are terminal for a given object version; a newer version of the
+same key starts the cycle again on the same record (same id).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SEQUENCER_WIDTH = 32
+
+
+class Status(StrEnum):
+    QUEUED = "QUEUED"
+    EXTRACTED = "EXTRACTED"
+    SUMMARIZED = "SUMMARIZED"
+    FAILED = "FAILED"
+    DELETED = "DELETED"
+
+    @property
+    def terminal(self) -> bool:
+        return self in {Status.SUMMARIZED, Status.FAILED, Status.DELETED}
+
+
+def record_id(bucket: str, key: str) -> str:
+    """Stable id per bucket and key: re-uploads update the same record."""
+    digest = hashlib.sha256(f"{bucket}\x00{key}".encode()).hexdigest()
+    return digest[:24]
+
+
+def normalise_sequencer(sequencer: str | None) -> str:
+    """S3 sequencers of one key compare as hex strings of equal length; pad them to compare."""
+    return (sequencer or "").upper().rjust(SEQUENCER_WIDTH, "0")
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class SourceObject(BaseModel):
+    """The S3 object version a record describes."""
+
+    bucket: str
+    key: str
+    version_id: str | None = None
+    etag: str | None = None
+    size: int | None = None
+    content_type: str | None = None
+    sequencer: str = Field(default="", description="S3 event sequencer, zero-padded")
+
+
+class ErrorInfo(BaseModel):
+    code: str
+    message: str
+    stage: str = Field(description="extract or summarize")
+    retryable: bool = False
+
+
+class TokenUsage(BaseModel):
+    input_tokens: int = 0
+    output_tokens: int = 0
+
+
+class ArticleRecord(BaseModel):
+    model_config = ConfigDict(use_enum_values=False)
+
+    id: str
+    status: Status
+    source: SourceObject
+    title: str | None = None
+    authors: list[str] = Field(default_factory=list)
+    published: str | None = None
+    language: str | None = None
+    site_name: str | None = None
+    url: str | None = None
+    description: str | None = None
+    content_type: str | None = None
+    word_count: int | None = None
+    reading_minutes: int | None = None
+    content_sha256: str | None = None
+    extractor: str | None = None
+    text_key: str | None = Field(default=None, description="S3 key of the full text")
+    summary: str | None = None
+    key_points: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list)
+    summarizer: str | None = None
+    truncated: bool | None = None
+    token_usage: TokenUsage | None = None
+    error: ErrorInfo | None = None
+    attempts: int = 0
+    revision: int = 0
+    created_at: str
+    updated_at: str
