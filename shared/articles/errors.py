@@ -83,3 +83,25 @@ class StorageError(TransientError):
 
 class SummarizerUnavailableError(TransientError):
     code = "summarizer_unavailable"
+
+
+class ConcurrentUpdateError(TransientError):
+    """Another delivery changed the record between our read and our write; try again."""
+
+    code = "concurrent_update"
+
+
+class InvalidCursorError(PermanentError):
+    code = "invalid_cursor"
+
+
+class SourceMissingError(PermanentError):
+    """The object was gone (deleted or overwritten) by the time we came to read it."""
+
+    code = "source_missing"
+
+
+class InternalError(TransientError):
+    """An unexpected failure: retried, and reported with this code if it persists."""
+
+    code = "internal_error"
