@@ -1,0 +1,152 @@
+"""Make an extracted sentence presentable as a key point, or reject it as boilerplate.
+
+Sentences lifted out of an article carry artifacts of the page: datelines, bylines, photo
+credits, "Scroll down for video", quotation marks whose other half is in a neighbouring
+sentence, and connectives ("But", "However") pointing at a sentence the reader won't see.
+"""
+
+from __future__ import annotations
+
+import re
+
+# News agencies that appear in datelines: "LONDON (Reuters) -", "(CNN) --".
+_AGENCIES = r"cnn|ap|afp|reuters|upi|bloomberg|dpa|efe|ansa|xinhua|pti|ians|bbc|nyt|ft|aap|cp"
+_DATELINE = re.compile(
+    rf"""^(?:[^\W\d_][\w.'’-]*(?:[ ,]+[^\W\d_][\w.'’-]*){{0,4}}[ ,]*
+         (?:\w{{3,9}}\.?\s\d{{1,2}}(?:,\s*\d{{4}})?\s*)?)?   # place, optional date
+         \((?:{_AGENCIES})(?:\s*\w+)?\)\s*(?:--|—|–|-|:)?\s*""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# "WASHINGTON --" / "PARIS, France —": an upper-case place then a dash.
+_CAPS_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,30}(?:,\s*[A-Z][\w .]{1,25})?\s*(?:--|—|–)\s+")
+_CREDIT_PAREN = re.compile(
+    r"\s*[(\[](?:photo|image|picture|pictured|credit|source|video|file photo|getty images|"
+    r"ap photo|reuters|afp)[^)\]]{0,60}[)\]]",
+    re.IGNORECASE,
+)
+_CREDIT_SENTENCE = re.compile(
+    r"^(?:photo|photograph|image|picture|video|credit|caption|source|photos|pictured)\s*"
+    r"(?:by|credit|courtesy|:)",
+    re.IGNORECASE,
+)
+_BOILERPLATE = re.compile(
+    r"scroll down|click here|read more|sign up|subscribe|follow us|share this|"
+    r"all rights reserved|copyright|newsletter|advertisement|related:|watch the video|"
+    r"this story has been updated|contributed to this report|updated:|published:|"
+    r"last modified|getty images|cookies",
+    re.IGNORECASE,
+)
+# Connectives that refer back to a sentence the reader will not have.
+_CONNECTIVE = re.compile(
+    r"^(?:but|and|so|yet|or|however|meanwhile|still|moreover|furthermore|also|besides|"
+    r"in addition|additionally|nevertheless|nonetheless|instead|indeed|likewise|similarly|"
+    r"then|thus|therefore|consequently|as a result|at the same time|in fact|of course|"
+    r"on the other hand|even so|after all|in turn)\b\s*,?\s+",
+    re.IGNORECASE,
+)
+# "He also said ..." / "She added that ...": the pronoun's referent is elsewhere.
+_ALSO_SAID = re.compile(
+    r"^(?:he|she|they|it|we)\s+(?:also|further|later|then)\s+(said|says|told|added|noted|"
+    r"warned|explained|stated)\b(?:\s+that\b)?\s*,?\s*",
+    re.IGNORECASE,
+)
+# Trailing attribution: "..., police said." The fact stands without it.
+_SAID_TAIL = re.compile(
+    r",\s*(?:[\w'’.-]+\s+){0,4}?(?:said|says|told\s+\S+|added|reported|claimed|explained)"
+    r"(?:\s+(?:on\s+)?\w+day)?\s*([.!?])$",
+    re.IGNORECASE,
+)
+_ACCORDING_TAIL = re.compile(r",?\s+according to [^,;\"“”]{1,60}([.!?])$", re.IGNORECASE)
+_ACCORDING_HEAD = re.compile(r"^according to [^,\"“”]{1,60},\s+", re.IGNORECASE)
+_PARENTHETICAL = re.compile(r"\s*\([^()]{0,80}\)")
+# A caption-style label: "Tragedy: the pensioner died ..." (kept when what follows is short).
+_LABEL = re.compile(r"^[\w'’-]+(?:\s+[\w'’-]+){0,2}\s*:\s+(?=(?:\S+\s+){7})")
+_SPACES = re.compile(r"\s+")
+_QUOTES_DOUBLE = "\"“”«»"
+
+
+def is_boilerplate(text: str) -> bool:
+    t = text.strip()
+    return bool(_BOILERPLATE.search(t) or _CREDIT_SENTENCE.match(t) or _looks_like_byline(t))
+
+
+def _looks_like_byline(t: str) -> bool:
+    words = t.split()
+    return len(words) <= 8 and bool(re.match(r"^(?:by|written by)\b", t, re.IGNORECASE))
+
+
+def strip_lead_artifacts(text: str) -> str:
+    """Remove datelines and bylines at the start of a sentence."""
+    t = text.strip()
+    for _ in range(2):
+        before = t
+        m = _DATELINE.match(t)
+        if m and m.end() < len(t):
+            t = t[m.end() :]
+        m = _CAPS_DATELINE.match(t)
+        if m:
+            t = t[m.end() :]
+        if t == before:
+            break
+    return t.strip()
+
+
+def _balance_quotes(t: str) -> str:
+    count = sum(t.count(q) for q in _QUOTES_DOUBLE)
+    if count % 2 == 0:
+        return t
+    if t[:1] in _QUOTES_DOUBLE:
+        return t[1:].lstrip()
+    if t[-1:] in _QUOTES_DOUBLE:
+        return t[:-1].rstrip()
+    # An opened quote runs on into the next sentence: close it where the sentence ends.
+    for i in range(len(t) - 1, -1, -1):
+        if t[i] in _QUOTES_DOUBLE:
+            if t[i] in "“«\"" and t.endswith((".", "!", "?")):
+                return t + ("”" if t[i] == "“" else "»" if t[i] == "«" else '"')
+            break
+    return t
+
+
+def _drop_attribution(t: str) -> str:
+    for pattern in (_SAID_TAIL, _ACCORDING_TAIL):
+        m = pattern.search(t)
+        # Keep it when it closes a quotation (the quote needs its speaker) or little remains.
+        quoted = any(q in t for q in _QUOTES_DOUBLE)
+        if m and not quoted and len(t[: m.start()].split()) >= 6:
+            t = t[: m.start()] + m.group(1)
+    return t
+
+
+def _upper_first(t: str) -> str:
+    for i, ch in enumerate(t):
+        if ch.isalpha():
+            return t[:i] + ch.upper() + t[i + 1 :]
+        if ch.isdigit():
+            return t
+    return t
+
+
+def clean_point(text: str, *, keep_connective: bool = False) -> str:
+    """A sentence as a self-contained key point."""
+    t = _SPACES.sub(" ", text).strip()
+    t = strip_lead_artifacts(t)
+    t = _LABEL.sub("", t)
+    t = _CREDIT_PAREN.sub("", t)
+    t = _PARENTHETICAL.sub("", t)
+    t = _ACCORDING_HEAD.sub("", t)
+    if not keep_connective:
+        m = _ALSO_SAID.match(t)
+        if m:
+            t = t[m.end() :]
+        for _ in range(2):
+            m = _CONNECTIVE.match(t)
+            if not m or len(t) - m.end() < 20:
+                break
+            t = t[m.end() :]
+    t = _drop_attribution(t)
+    t = _balance_quotes(t.strip())
+    t = t.strip(" ,;:-–—")
+    if t and t[-1].isalnum():
+        t += "."
+    return _upper_first(t)

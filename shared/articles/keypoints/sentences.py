@@ -1,0 +1,155 @@
+"""Sentence splitting for article text, with no models or downloaded data.
+
+Text from the extraction engine keeps paragraphs on their own lines. Each line is a block:
+list items and headings are units of their own, prose lines are cut at sentence ends. A
+full stop after an abbreviation ("Dr.", "e.g.", "No. 5", "U.S. officials") or inside a
+number ("3.5") is not an end; "!" or "?" inside a quotation followed by its attribution
+("Stop!" he said) is not an end either.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["sentence", "item", "heading"]
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    text: str
+    index: int  # position among all units of the text
+    block: int  # line (paragraph, list item or heading) it came from
+    kind: Kind
+
+
+# Titles and other abbreviations that are practically never the last word of a sentence.
+_NEVER_FINAL = frozenset(
+    """mr mrs ms dr prof sr jr st mt ft gen lt col sgt capt cmdr adm maj cpl pvt sen rep gov
+    pres supt insp det rev fr hon messrs mme mlle no nos vol vols fig figs approx vs v cf ca
+    dept est op pp ed eds jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
+# Abbreviations that end sentences often enough: only a following sentence-like start splits.
+_MAYBE_FINAL = frozenset("etc inc ltd co corp bros llc plc al".split())
+# Words that start sentences; after "U.S." or "etc." they signal a real sentence end.
+_STARTERS = frozenset(
+    """the a an he she it they we i you this that these those his her its their our my but
+    and so yet in on at for if when while after before as there here what who why how
+    however meanwhile also then now still one some many most no not""".split()
+)
+# "No." before a number is an abbreviation; before anything else it is the word "no".
+_NUMBERLIKE = re.compile(r"^[\d#(]")
+# Candidate end: terminal punctuation, optional closing quotes/brackets, then whitespace.
+_BOUNDARY = re.compile(r"([.!?…]+)([\"'”’»)\]]*)\s+")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•·‣▪–—]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)])\s+(?=\S)")
+_INITIALISM = re.compile(r"^(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,2}$")
+_WORD = re.compile(r"\w+(?:[.'’]\w+)*", re.UNICODE)
+
+
+def _last_token(text: str) -> str:
+    i = len(text)
+    while i > 0 and not text[i - 1].isspace() and text[i - 1] not in "(\"'“‘":
+        i -= 1
+    return text[i:]
+
+
+def _is_end(before: str, punct: str, closer: str, after: str) -> bool:
+    """Decide whether the punctuation between ``before`` and ``after`` ends a sentence."""
+    if not after:
+        return True
+    nxt = after.lstrip("\"'“‘«([")
+    next_word = _WORD.match(nxt)
+    next_lower = next_word.group(0).lower() if next_word else ""
+    if punct[-1] in "!?…" or len(punct) > 1:
+        # "Stop!" he said. / "Why?" she asked.  An attribution continues the sentence.
+        if closer and nxt[:1].islower() and next_lower in _ATTRIBUTION_START:
+            return False
+        return True
+    token = _last_token(before + punct)
+    word = token.rstrip(".").lstrip("(\"'“‘").lower()
+    if not word:
+        return True
+    if closer:
+        return True  # a quotation ended: "... today." Next sentence.
+    if word in _NEVER_FINAL:
+        return word in {"no", "nos", "v"} and not _NUMBERLIKE.match(nxt)
+    if _INITIALISM.match(word):  # u.s.  e.g.  i.e.  a.m.
+        return next_lower in _STARTERS and nxt[:1].isupper()
+    if len(word) == 1 and word.isalpha():
+        # An initial ("George W. Bush"); a lone letter rarely ends a sentence.
+        return next_lower in _STARTERS and nxt[:1].isupper()
+    if word in _MAYBE_FINAL:
+        return next_lower in _STARTERS
+    return True
+
+
+_ATTRIBUTION_START = frozenset(
+    """he she they it we i you said says asked added told cried shouted wrote the a an his
+    her their our one someone another""".split()
+)
+
+
+def _split_block(line: str) -> list[str]:
+    out: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(line):
+        punct, closer = m.group(1), m.group(2)
+        before = line[start : m.start()]
+        after = line[m.end() : m.end() + 40]
+        if _is_end(before, punct, closer, after):
+            piece = line[start : m.start() + len(punct) + len(closer)].strip()
+            if piece:
+                out.append(piece)
+            start = m.end()
+    tail = line[start:].strip()
+    if tail:
+        out.append(tail)
+    return _merge_fragments(out)
+
+
+def _merge_fragments(parts: list[str]) -> list[str]:
+    """Glue back pieces that cannot stand alone (a lone quote mark, "...", a closing bracket)."""
+    merged: list[str] = []
+    for part in parts:
+        if merged and not any(ch.isalnum() for ch in part):
+            merged[-1] = f"{merged[-1]} {part}"
+        else:
+            merged.append(part)
+    return merged
+
+
+def _is_heading(line: str) -> bool:
+    words = line.split()
+    return (
+        0 < len(words) <= 12
+        and line[-1] not in ".!?…\"'”’:;,"
+        and not line.endswith(")")
+        or (len(words) <= 8 and line.endswith(":"))
+    )
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Split text into sentences, list items and headings, in reading order."""
+    units: list[Sentence] = []
+    lines = [ln.strip() for ln in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    block = 0
+    for line in lines:
+        if not line:
+            continue
+        item = _LIST_ITEM.match(line)
+        if item:
+            body = line[item.end() :].strip()
+            if body:
+                units.append(Sentence(body, len(units), block, "item"))
+        elif _is_heading(line) and len(lines) > 1:
+            units.append(Sentence(line.rstrip(":").strip(), len(units), block, "heading"))
+        else:
+            for piece in _split_block(line):
+                units.append(Sentence(piece, len(units), block, "sentence"))
+        block += 1
+    return units
+
+
+def sentence_texts(text: str) -> list[str]:
+    return [s.text for s in split_sentences(text)]
