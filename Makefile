@@ -1,0 +1,42 @@
+# Everyday targets. `make run` and `make test` create or update the virtual environment first.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+BENCH_DIR ?= ../shared/bench
+
+.PHONY: venv run test lint format typecheck check bench layer clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@touch $(STAMP)
+
+venv: $(STAMP) ## create or update the virtual environment
+
+run: venv ## the whole pipeline on this machine: moto server + functions + API on :3000
+	$(BIN)/articles serve
+
+test: venv ## the whole test suite
+	$(BIN)/python -m pytest
+
+lint: venv
+	$(BIN)/ruff check shared functions tests bench
+	$(BIN)/ruff format --check shared functions tests bench
+
+format: venv
+	$(BIN)/ruff format shared functions tests bench
+	$(BIN)/ruff check --fix shared functions tests bench
+
+typecheck: venv
+	$(BIN)/mypy
+
+check: lint typecheck test
+
+bench: venv ## benchmarks against the team's data in ../shared/bench
+	$(BIN)/python bench/extraction.py $(BENCH_DIR)/extraction
+	$(BIN)/python bench/keypoints.py $(BENCH_DIR)/keypoints/cnndm-dev.jsonl
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build .aws-sam

@@ -1,0 +1,1 @@
+"""The pipeline on a developer's machine: moto server as AWS, the handlers run in-process."""
