@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import cache
 
 from articles.errors import ArticleError, CorruptDocumentError, NoTextFoundError
 from articles.extraction.detect import HTML, MARKDOWN, PDF, TEXT, detect_format
@@ -49,6 +50,7 @@ class _Fields:
     description: str | None = None
 
 
+@cache
 def extractor_name(content_type: str) -> str:
     """Name and version of the library doing the heavy lifting for a format."""
     from importlib.metadata import PackageNotFoundError, version

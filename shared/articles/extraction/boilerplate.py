@@ -52,6 +52,8 @@ _TRAILING_BLOCK = re.compile(
     _FLAGS,
 )
 # Nothing but punctuation or symbols: close buttons, separators, bullets left alone.
+# Teaser blurbs run to a sentence or two; article paragraphs are usually longer.
+TEASER_MAX_WORDS = 60
 _SYMBOLS = re.compile(r"^[\W_]{1,4}$")
 
 
@@ -75,18 +77,36 @@ def is_trailing_block_heading(line: str) -> bool:
     return bool(_TRAILING_BLOCK.match(line.strip().strip("#*_ ").strip()))
 
 
-def clean_blocks(blocks: list[str], *, cut_trailing: bool = True) -> list[str]:
-    """Drop boilerplate blocks; cut at a heading that opens a trailing list of other stories.
+def _is_teaser(block: str) -> bool:
+    """A headline-like line: short and not ending as a sentence does."""
+    stripped = block.strip().rstrip("|").strip()
+    return len(stripped.split()) <= 25 and not stripped.endswith((".", "!", "?", ":", '"', "”"))
 
-    The cut applies only in the second half of the document, so an article that itself
-    has a "Related" section near the top keeps its body.
+
+def _is_short(block: str) -> bool:
+    return len(block.split()) <= TEASER_MAX_WORDS
+
+
+def clean_blocks(blocks: list[str]) -> list[str]:
+    """Drop boilerplate blocks and blocks of other stories.
+
+    A heading such as "Related" or "Recent News" followed up to the end only by short blocks,
+    many of them headline-like, opens a trailing list of teasers: the rest goes. Anywhere else (a box in the middle of the
+    article) only the heading and the headline-like lines right after it go.
     """
     kept: list[str] = []
-    half = len(blocks) // 2
-    for index, block in enumerate(blocks):
-        if cut_trailing and index >= half and index > 0 and is_trailing_block_heading(block):
-            break
-        if is_boilerplate_line(block):
+    index = 0
+    while index < len(blocks):
+        block = blocks[index]
+        index += 1
+        if is_trailing_block_heading(block):
+            rest = blocks[index:]
+            teasers = sum(_is_teaser(b) for b in rest)
+            if all(_is_short(b) for b in rest) and teasers * 5 >= len(rest) * 2:
+                break
+            while index < len(blocks) and _is_teaser(blocks[index]):
+                index += 1
             continue
-        kept.append(block)
+        if not is_boilerplate_line(block):
+            kept.append(block)
     return kept
