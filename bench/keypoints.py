@@ -18,10 +18,13 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from rouge_score import rouge_scorer
-
 from articles.keypoints.extractive import ExtractiveSummarizer
 from articles.keypoints.sentences import split_sentences
+from rouge_score import rouge_scorer
+from sumy.nlp.stemmers import Stemmer
+from sumy.parsers.plaintext import PlaintextParser
+from sumy.summarizers.lex_rank import LexRankSummarizer
+from sumy.utils import get_stop_words
 
 POINTS = 3
 METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum")
@@ -49,11 +52,6 @@ def lead3(text: str) -> list[str]:
 
 
 def lexrank() -> System:
-    from sumy.nlp.stemmers import Stemmer
-    from sumy.parsers.plaintext import PlaintextParser
-    from sumy.summarizers.lex_rank import LexRankSummarizer
-    from sumy.utils import get_stop_words
-
     class Tokenizer:
         """sumy's tokenizer interface on top of our splitter: no nltk data download."""
 

@@ -1,0 +1,90 @@
+"""Key points, lede and keywords for an article: extractive by default, Bedrock optional.
+
+    from articles.keypoints import summarize
+    result = summarize(title, text)            # KeyPoints, backend from $SUMMARIZER
+    result = summarize(title, text, count=5, backend="bedrock")
+
+Importing this package never imports boto3; the Bedrock backend does, on first use.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+from articles.keypoints.extractive import ExtractiveSummarizer, adaptive_count
+from articles.keypoints.keywords import extract_keywords
+from articles.keypoints.sentences import Sentence, split_sentences
+from articles.models import KeyPoints
+
+if TYPE_CHECKING:
+    from articles.keypoints.bedrock import BedrockSummarizer
+
+__all__ = [
+    "BACKENDS",
+    "ExtractiveSummarizer",
+    "KeyPoints",
+    "Sentence",
+    "Summarizer",
+    "adaptive_count",
+    "extract_keywords",
+    "get_summarizer",
+    "split_sentences",
+    "summarize",
+]
+
+BACKENDS = ("extractive", "bedrock")
+
+
+@runtime_checkable
+class Summarizer(Protocol):
+    """What every backend offers."""
+
+    @property
+    def name(self) -> str: ...
+
+    def summarize(
+        self, title: str | None, text: str, *, count: int | None = None, language: str | None = None
+    ) -> KeyPoints: ...
+
+
+_EXTRACTIVE = ExtractiveSummarizer()
+# One Bedrock backend per model id, so a warm Lambda reuses its client.
+_BEDROCK: dict[str, BedrockSummarizer] = {}
+
+
+def get_summarizer(
+    backend: str | None = None, *, bedrock_client: Any = None, model_id: str | None = None
+) -> Summarizer:
+    """The backend by name; unset means $SUMMARIZER, then extractive."""
+    name = (backend or os.environ.get("SUMMARIZER") or "extractive").strip().lower()
+    if name == "extractive":
+        return _EXTRACTIVE
+    if name == "bedrock":
+        from articles.keypoints.bedrock import BedrockSummarizer  # noqa: PLC0415 - boto3
+
+        model = model_id or os.environ.get("BEDROCK_MODEL_ID") or None
+        if bedrock_client is not None:
+            return BedrockSummarizer(bedrock_client, model_id=model)
+        key = model or ""
+        if key not in _BEDROCK:
+            _BEDROCK[key] = BedrockSummarizer(model_id=model)
+        return _BEDROCK[key]
+    raise ValueError(f"unknown summarizer {name!r}; choose one of {', '.join(BACKENDS)}")
+
+
+def summarize(
+    title: str | None,
+    text: str,
+    *,
+    count: int | None = None,
+    backend: str | None = None,
+    language: str | None = None,
+    bedrock_client: Any = None,
+    model_id: str | None = None,
+) -> KeyPoints:
+    """Key points (3-7 by length unless ``count`` is given), lede and keywords."""
+    if count is not None and count < 1:
+        raise ValueError("count must be at least 1")
+    summarizer = get_summarizer(backend, bedrock_client=bedrock_client, model_id=model_id)
+    return summarizer.summarize(title, text, count=count, language=language)

@@ -62,7 +62,7 @@ _PARENTHETICAL = re.compile(r"\s*\([^()]{0,80}\)")
 # A caption-style label: "Tragedy: the pensioner died ..." (kept when what follows is short).
 _LABEL = re.compile(r"^[\w'’-]+(?:\s+[\w'’-]+){0,2}\s*:\s+(?=(?:\S+\s+){7})")
 _SPACES = re.compile(r"\s+")
-_QUOTES_DOUBLE = "\"“”«»"
+_QUOTES_DOUBLE = '"“”«»'
 
 
 def is_boilerplate(text: str) -> bool:
@@ -102,7 +102,7 @@ def _balance_quotes(t: str) -> str:
     # An opened quote runs on into the next sentence: close it where the sentence ends.
     for i in range(len(t) - 1, -1, -1):
         if t[i] in _QUOTES_DOUBLE:
-            if t[i] in "“«\"" and t.endswith((".", "!", "?")):
+            if t[i] in '“«"' and t.endswith((".", "!", "?")):
                 return t + ("”" if t[i] == "“" else "»" if t[i] == "«" else '"')
             break
     return t

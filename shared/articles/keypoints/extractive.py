@@ -39,6 +39,7 @@ class Weights:
     quote: float = 1.0  # editors paraphrase: direct quotes rarely make a key point
     question: float = 0.5
     redundancy: float = 1.0
+    section: float = 0.5
     duplicate: float = 0.6  # above this overlap a sentence says the same thing
 
 
@@ -49,6 +50,8 @@ DEFAULT_WEIGHTS = Weights()
 class _Candidate:
     unit: Sentence
     order: int
+    section: int  # headings open sections; a story without headings is one section
+    order_in_section: int
     text: str
     terms: Counter[str]
     norm: float
@@ -90,7 +93,7 @@ def _quoted_share(text: str) -> float:
     """Share of the sentence inside double quotation marks."""
     inside, total, open_ = 0, 0, False
     for ch in text:
-        if ch in "\"“”«»":
+        if ch in '"“”«»':
             open_ = not open_ if ch == '"' else ch in "“«"
             continue
         total += 1
@@ -100,15 +103,23 @@ def _quoted_share(text: str) -> float:
 
 def _candidates(units: list[Sentence]) -> list[_Candidate]:
     out: list[_Candidate] = []
+    section, in_section = 0, 0
     for unit in units:
-        if unit.kind == "heading" or is_boilerplate(unit.text):
+        if unit.kind == "heading":
+            if not is_boilerplate(unit.text):
+                section, in_section = section + 1, 0
+            continue
+        if is_boilerplate(unit.text):
             continue
         text = clean_point(unit.text)
         terms = Counter(content_terms(text))
         if not terms:
             continue
         norm = math.sqrt(sum(v * v for v in terms.values()))
-        out.append(_Candidate(unit, len(out), text, terms, norm, len(text.split())))
+        out.append(
+            _Candidate(unit, len(out), section, in_section, text, terms, norm, len(text.split()))
+        )
+        in_section += 1
         if len(out) >= MAX_CANDIDATES:
             break
     return out
@@ -128,7 +139,8 @@ def _score(cands: list[_Candidate], doc: Counter[str], title: Counter[str], w: W
         cent.append(dot / (c.norm * math.sqrt(sq)) if sq > 0 else 0.0)
     top = max(cent) or 1.0
     for c, ce in zip(cands, cent, strict=True):
-        pos = w.position_scale / (w.position_scale + c.order)
+        # Each section opens with its own key fact, as the story opens with its lead.
+        pos = w.position_scale / (w.position_scale + c.order_in_section)
         ttl = sum(1 for k in c.terms if k in title) / len(title) if title else 0.0
         c.score = (
             w.position * pos
@@ -147,7 +159,9 @@ def _select(cands: list[_Candidate], count: int, w: Weights) -> list[_Candidate]
         best, best_value = None, -math.inf
         for c in pool:
             sim = max((_overlap(c.terms, s.terms) for s in chosen), default=0.0)
-            value = c.score - w.redundancy * sim
+            # Cover the sections of a structured article before a second point from any one.
+            repeat = any(s.section == c.section for s in chosen)
+            value = c.score - w.redundancy * sim - w.section * repeat
             if sim < w.duplicate and value > best_value:
                 best, best_value = c, value
         if best is None:

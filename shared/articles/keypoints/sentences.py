@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from articles.keypoints.text import word_list
+
 Kind = Literal["sentence", "item", "heading"]
 
 
@@ -26,17 +28,21 @@ class Sentence:
 
 # Titles and other abbreviations that are practically never the last word of a sentence.
 _NEVER_FINAL = frozenset(
-    """mr mrs ms dr prof sr jr st mt ft gen lt col sgt capt cmdr adm maj cpl pvt sen rep gov
-    pres supt insp det rev fr hon messrs mme mlle no nos vol vols fig figs approx vs v cf ca
-    dept est op pp ed eds jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+    word_list(
+        """mr mrs ms dr prof sr jr st mt ft gen lt col sgt capt cmdr adm maj cpl pvt sen rep gov
+        pres supt insp det rev fr hon messrs mme mlle no nos vol vols fig figs approx vs v cf ca
+        dept est op pp ed eds jan feb mar apr jun jul aug sep sept oct nov dec"""
+    )
 )
 # Abbreviations that end sentences often enough: only a following sentence-like start splits.
-_MAYBE_FINAL = frozenset("etc inc ltd co corp bros llc plc al".split())
+_MAYBE_FINAL = frozenset(word_list("""etc inc ltd co corp bros llc plc al"""))
 # Words that start sentences; after "U.S." or "etc." they signal a real sentence end.
 _STARTERS = frozenset(
-    """the a an he she it they we i you this that these those his her its their our my but
-    and so yet in on at for if when while after before as there here what who why how
-    however meanwhile also then now still one some many most no not""".split()
+    word_list(
+        """the a an he she it they we i you this that these those his her its their our my but and
+        so yet in on at for if when while after before as there here what who why how however
+        meanwhile also then now still one some many most no not"""
+    )
 )
 # "No." before a number is an abbreviation; before anything else it is the word "no".
 _NUMBERLIKE = re.compile(r"^[\d#(]")
@@ -45,6 +51,14 @@ _BOUNDARY = re.compile(r"([.!?…]+)([\"'”’»)\]]*)\s+")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•·‣▪–—]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)])\s+(?=\S)")
 _INITIALISM = re.compile(r"^(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,2}$")
 _WORD = re.compile(r"\w+(?:[.'’]\w+)*", re.UNICODE)
+
+
+_ATTRIBUTION_START = frozenset(
+    word_list(
+        """he she they it we i you said says asked added told cried shouted wrote the a an his her
+        their our one someone another"""
+    )
+)
 
 
 def _last_token(text: str) -> str:
@@ -63,9 +77,7 @@ def _is_end(before: str, punct: str, closer: str, after: str) -> bool:
     next_lower = next_word.group(0).lower() if next_word else ""
     if punct[-1] in "!?…" or len(punct) > 1:
         # "Stop!" he said. / "Why?" she asked.  An attribution continues the sentence.
-        if closer and nxt[:1].islower() and next_lower in _ATTRIBUTION_START:
-            return False
-        return True
+        return not (closer and nxt[:1].islower() and next_lower in _ATTRIBUTION_START)
     token = _last_token(before + punct)
     word = token.rstrip(".").lstrip("(\"'“‘").lower()
     if not word:
@@ -82,12 +94,6 @@ def _is_end(before: str, punct: str, closer: str, after: str) -> bool:
     if word in _MAYBE_FINAL:
         return next_lower in _STARTERS
     return True
-
-
-_ATTRIBUTION_START = frozenset(
-    """he she they it we i you said says asked added told cried shouted wrote the a an his
-    her their our one someone another""".split()
-)
 
 
 def _split_block(line: str) -> list[str]:
@@ -121,11 +127,8 @@ def _merge_fragments(parts: list[str]) -> list[str]:
 
 def _is_heading(line: str) -> bool:
     words = line.split()
-    return (
-        0 < len(words) <= 12
-        and line[-1] not in ".!?…\"'”’:;,"
-        and not line.endswith(")")
-        or (len(words) <= 8 and line.endswith(":"))
+    return (0 < len(words) <= 12 and line[-1] not in ".!?…\"'”’:;," and not line.endswith(")")) or (
+        len(words) <= 8 and line.endswith(":")
     )
 
 

@@ -5,27 +5,34 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+
+def word_list(spaced: str) -> list[str]:
+    return spaced.split()
+
+
 WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*", re.UNICODE)
 
 # English function words: they carry no topic, so overlap on them says nothing.
 STOPWORDS = frozenset(
-    """a about above after again against all almost along already also although always am
-    among an and another any anyone anything are around as at away back be became because
-    become been before being below between both but by can cannot could did do does doing done
-    down during each either else enough even ever every few for from further get gets getting
-    got had has have having he her here hers herself him himself his how however i if in into
-    is it its itself just last least less let like made make many may me might mine more most
-    much must my myself neither never next no nor not now of off often on once one only onto
-    or other others otherwise our ours ourselves out over own per perhaps put rather really
-    said same say says see seem seemed seems several shall she should since so some something
-    still such than that the their theirs them themselves then there therefore these they this
-    those though through thus to told too toward towards under until up upon us very via was
-    way we well were what whatever when whenever where whereas whether which while who whoever
-    whole whom whose why will with within without would yet you your yours yourself
-    yourselves mr mrs ms dr year years day days time new according including told asked added
-    i'm i've i'd i'll you're you've he's she's it's we're we've they're they've that's there's
-    what's who's don't doesn't didn't can't couldn't won't wouldn't isn't aren't wasn't weren't
-    hasn't haven't hadn't shouldn't let's""".split()
+    word_list(
+        """a about above after again against all almost along already also although always am among
+        an and another any anyone anything are around as at away back be became because become
+        been before being below between both but by can cannot could did do does doing done down
+        during each either else enough even ever every few for from further get gets getting got
+        had has have having he her here hers herself him himself his how however i if in into is
+        it its itself just last least less let like made make many may me might mine more most
+        much must my myself neither never next no nor not now of off often on once one only onto
+        or other others otherwise our ours ourselves out over own per perhaps put rather really
+        said same say says see seem seemed seems several shall she should since so some
+        something still such than that the their theirs them themselves then there therefore
+        these they this those though through thus to told too toward towards under until up upon
+        us very via was way we well were what whatever when whenever where whereas whether which
+        while who whoever whole whom whose why will with within without would yet you your yours
+        yourself yourselves mr mrs ms dr year years day days time new according including told
+        asked added i'm i've i'd i'll you're you've he's she's it's we're we've they're they've
+        that's there's what's who's don't doesn't didn't can't couldn't won't wouldn't isn't
+        aren't wasn't weren't hasn't haven't hadn't shouldn't let's"""
+    )
 )
 
 
