@@ -88,13 +88,17 @@ def _is_short(block: str) -> bool:
 
 
 def clean_blocks(blocks: list[str]) -> list[str]:
+    return [blocks[i] for i in kept_indices(blocks)]
+
+
+def kept_indices(blocks: list[str]) -> list[int]:
     """Drop boilerplate blocks and blocks of other stories.
 
     A heading such as "Related" or "Recent News" followed up to the end only by short blocks,
     many of them headline-like, opens a trailing list of teasers: the rest goes. Anywhere else (a box in the middle of the
     article) only the heading and the headline-like lines right after it go.
     """
-    kept: list[str] = []
+    kept: list[int] = []
     index = 0
     while index < len(blocks):
         block = blocks[index]
@@ -108,5 +112,5 @@ def clean_blocks(blocks: list[str]) -> list[str]:
                 index += 1
             continue
         if not is_boilerplate_line(block):
-            kept.append(block)
+            kept.append(index - 1)
     return kept
