@@ -105,3 +105,9 @@ class InternalError(TransientError):
     """An unexpected failure: retried, and reported with this code if it persists."""
 
     code = "internal_error"
+
+
+class InputNotFoundError(PermanentError):
+    """The path or object to process does not exist or cannot be read."""
+
+    code = "not_found"

@@ -1,0 +1,46 @@
+"""The ``articles`` command.
+
+Each subcommand lives in its own module under ``articles.commands`` and exposes
+``register(subparsers)``, which adds its parser and sets ``handler`` (a function taking the
+parsed arguments and returning the exit status). Adding a subcommand means writing that module
+and adding its name to ``COMMANDS``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from articles import __version__
+
+COMMANDS: tuple[str, ...] = ("process",)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="articles", description="Article pipeline: extract, summarise and inspect articles."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMANDS:
+        importlib.import_module(f"articles.commands.{name}").register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        status: int = args.handler(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # "articles process ... | head" closed the pipe early
+        sys.stderr.close()
+        return 1
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

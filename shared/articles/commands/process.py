@@ -1,0 +1,198 @@
+"""``articles process``: extract every given file and print one record per input.
+
+``process_one`` turns one path into its output record; it is the single place where later
+stages (key points) add their fields, driven by options added in ``add_arguments``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+FORMATS = ("json", "jsonl", "markdown")
+SUPPORTED_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".txt", ".md", ".markdown", ".pdf"})
+PROGRESS_MIN_FILES = 10
+
+
+@dataclass(frozen=True)
+class ProcessOptions:
+    """Everything a worker process needs to handle one input (picklable for --jobs)."""
+
+    max_bytes: int
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "process",
+        help="extract clean text and metadata from files",
+        description="Extract clean text and metadata from HTML, text, Markdown and PDF files. "
+        "Exits non-zero if any input failed.",
+    )
+    add_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from articles.extraction.limits import DEFAULT_MAX_BYTES
+
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="json",
+        help="json: one JSON array; jsonl: one object a line; markdown: a readable digest",
+    )
+    parser.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)"
+    )
+    parser.add_argument(
+        "--max-bytes",
+        type=int,
+        default=DEFAULT_MAX_BYTES,
+        metavar="N",
+        help=f"largest input accepted (default {DEFAULT_MAX_BYTES})",
+    )
+
+
+def options_from(args: argparse.Namespace) -> ProcessOptions:
+    return ProcessOptions(max_bytes=args.max_bytes)
+
+
+def iter_sources(paths: Iterable[str]) -> Iterator[str]:
+    """Files as given; directories expanded to their supported files, in a stable order."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for found in sorted(path.rglob("*")):
+                if found.is_file() and found.suffix.lower() in SUPPORTED_SUFFIXES:
+                    yield str(found)
+        else:
+            yield given
+
+
+def _failure(source: str, code: str, message: str) -> dict[str, Any]:
+    return {"source": source, "error": {"code": code, "message": message}}
+
+
+def process_one(source: str, options: ProcessOptions) -> dict[str, Any]:
+    """Turn one input path into its output record (or an error record); never raises."""
+    from articles.errors import ArticleError, InputNotFoundError
+    from articles.extraction import extract
+
+    try:
+        path = Path(source)
+        try:
+            if path.stat().st_size > options.max_bytes:
+                from articles.errors import TooLargeError
+
+                raise TooLargeError(
+                    f"input is {path.stat().st_size} bytes; the limit is {options.max_bytes}"
+                )
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputNotFoundError(f"cannot read {source}: {exc.strerror or exc}") from exc
+        article = extract(data, filename=path.name, max_bytes=options.max_bytes)
+    except ArticleError as exc:
+        return _failure(source, exc.code, exc.message)
+    except Exception as exc:  # one bad file must not stop a batch
+        return _failure(source, "internal_error", f"{type(exc).__name__}: {exc}")
+    return {"source": source, **article.model_dump(mode="json")}
+
+
+def _process_all(sources: list[str], options: ProcessOptions, jobs: int) -> Iterator[dict[str, Any]]:
+    if jobs <= 1 or len(sources) <= 1:
+        for source in sources:
+            yield process_one(source, options)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from functools import partial
+
+    with ProcessPoolExecutor(max_workers=min(jobs, len(sources))) as pool:
+        yield from pool.map(partial(process_one, options=options), sources)
+
+
+class Progress:
+    """A one-line progress bar on stderr, only when a person is watching a long run."""
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self.total = total
+        self.stream = stream
+        self.enabled = total >= PROGRESS_MIN_FILES and stream.isatty()
+        self.done = 0
+        self.failed = 0
+
+    def step(self, failed: bool) -> None:
+        self.done += 1
+        self.failed += failed
+        if self.enabled:
+            width = 30
+            filled = width * self.done // self.total
+            bar = "#" * filled + "-" * (width - filled)
+            self.stream.write(
+                f"\r[{bar}] {self.done}/{self.total}  failed: {self.failed}"
+            )
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def markdown_digest(record: dict[str, Any]) -> str:
+    """A readable summary of one record: title, a metadata line, key points, then the text."""
+    source = record["source"]
+    if "error" in record:
+        error = record["error"]
+        return f"## {source}\n\n**Failed** ({error['code']}): {error['message']}\n"
+    title = record.get("title") or source
+    facts = [
+        record.get("site_name"),
+        ", ".join(record.get("authors") or []) or None,
+        record.get("published"),
+        record.get("language"),
+        f"{record.get('word_count', 0)} words, {record.get('reading_minutes', 0)} min",
+    ]
+    lines = [f"# {title}", "", " · ".join(f for f in facts if f), "", f"Source: {source}"]
+    if record.get("url"):
+        lines.append(f"URL: {record['url']}")
+    points = record.get("key_points") or []
+    if points:
+        lines += ["", "## Key points", ""] + [f"- {point}" for point in points]
+    lines += ["", "## Text", "", record.get("text", ""), ""]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    sources = list(iter_sources(args.paths))
+    options = options_from(args)
+    out = sys.stdout
+    progress = Progress(len(sources), sys.stderr)
+    failed = 0
+    if args.format == "json":
+        out.write("[")
+    for index, record in enumerate(_process_all(sources, options, max(1, args.jobs))):
+        is_failure = "error" in record
+        failed += is_failure
+        progress.step(is_failure)
+        if args.format == "json":
+            text = json.dumps(record, ensure_ascii=False, indent=2)
+            out.write(("," if index else "") + "\n" + text)
+        elif args.format == "jsonl":
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        else:
+            out.write(("\n---\n\n" if index else "") + markdown_digest(record))
+        out.flush()
+    if args.format == "json":
+        out.write("\n]\n" if sources else "]\n")
+    progress.close()
+    if failed:
+        print(f"{failed} of {len(sources)} inputs failed", file=sys.stderr)
+    return 1 if failed else 0
+
+
