@@ -1,0 +1,166 @@
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from articles.keypoints import adaptive_count, summarize
+from articles.keypoints.clean import clean_point
+from articles.keypoints.text import content_terms
+from keypoints_samples import AI_NEWS, AI_NEWS_TITLE, FLOOD, FLOOD_TITLE, GERMAN, long_report
+
+
+def _overlap(a: str, b: str) -> float:
+    ta, tb = set(content_terms(a)), set(content_terms(b))
+    return len(ta & tb) / max(1, min(len(ta), len(tb)))
+
+
+def _is_sentence(point: str) -> bool:
+    return point.lstrip("\"“'")[:1].isupper() and point[-1] in '.!?"”' and len(point.split()) >= 4
+
+
+def test_default_backend_is_extractive_and_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SUMMARIZER", raising=False)
+    result = summarize(FLOOD_TITLE, FLOOD)
+    assert result.summarizer.startswith("extractive ")
+    assert result.input_tokens is None and not result.truncated
+
+
+def test_package_import_does_not_pull_in_boto3() -> None:
+    code = "import sys, articles.keypoints; print('boto3' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_adaptive_count_grows_with_length() -> None:
+    counts = [adaptive_count(long_report(n)) for n in (1, 10, 20, 35, 60)]
+    assert counts[0] == 3 and counts[-1] == 7
+    assert counts == sorted(counts)
+    assert len(summarize(None, long_report(60)).key_points) == 7
+    assert len(summarize(None, long_report(2)).key_points) == 3
+
+
+@pytest.mark.parametrize("count", [1, 3, 5, 7])
+def test_explicit_count_is_honoured(count: int) -> None:
+    assert len(summarize(FLOOD_TITLE, FLOOD, count=count).key_points) == count
+
+
+def test_fewer_points_only_when_the_text_has_fewer_sentences() -> None:
+    text = "The bridge reopened on Friday after repairs. Traffic returned to normal within hours."
+    assert len(summarize(None, text, count=5).key_points) == 2
+
+
+def test_count_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="count"):
+        summarize(None, FLOOD, count=0)
+
+
+def test_one_sentence_text() -> None:
+    result = summarize(None, "The museum will close for renovation until March.")
+    assert result.key_points == ["The museum will close for renovation until March."]
+    assert result.summary == result.key_points[0]
+
+
+def test_title_only_and_empty_text() -> None:
+    result = summarize("Council approves new cycle lanes", "")
+    assert result.key_points == ["Council approves new cycle lanes."]
+    assert result.summary
+    empty = summarize(None, "")
+    assert empty.key_points == [] and empty.summary == ""
+
+
+def test_unknown_backend_is_rejected() -> None:
+    with pytest.raises(ValueError, match="unknown summarizer"):
+        summarize(None, FLOOD, backend="magic")
+
+
+def test_non_english_text_gives_a_useful_result() -> None:
+    result = summarize("Freiburg eröffnet Radwegenetz", GERMAN)
+    assert 3 <= len(result.key_points) <= 5
+    assert all(_is_sentence(p) for p in result.key_points)
+    assert result.key_points[0].startswith("Die Stadt Freiburg")
+    assert any("Freiburg" in k or "Radwegenetz" in k for k in result.keywords)
+
+
+def test_points_are_distinct_and_in_article_order() -> None:
+    result = summarize(FLOOD_TITLE, FLOOD, count=6)
+    points = result.key_points
+    for i, a in enumerate(points):
+        for b in points[i + 1 :]:
+            assert _overlap(a, b) < 0.6, (a, b)
+    flat = " ".join(FLOOD.split())
+    positions = [flat.find(p.rstrip(".")[-30:]) for p in points]
+    assert all(p >= 0 for p in positions)
+    assert positions == sorted(positions)
+
+
+def test_points_are_cleaned() -> None:
+    result = summarize(FLOOD_TITLE, FLOOD, count=7)
+    for point in result.key_points:
+        assert not re.match(r"^(But|However|And|He also said)\b", point), point
+        assert "(AP)" not in point and "--" not in point
+        assert point.count('"') % 2 == 0
+        assert _is_sentence(point), point
+    assert result.key_points[0].startswith("Floodwater forced about 2,000 people")
+    assert result.summary.startswith("Floodwater forced")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("WASHINGTON (CNN) -- The Senate passed the bill.", "The Senate passed the bill."),
+        ("LONDON (Reuters) - Shares fell sharply on Monday.", "Shares fell sharply on Monday."),
+        ("(cnn) three men were convicted on tuesday.", "Three men were convicted on tuesday."),
+        ("PARIS -- The museum reopened after a strike.", "The museum reopened after a strike."),
+        (
+            "But the plan was dropped after a long debate.",
+            "The plan was dropped after a long debate.",
+        ),
+        (
+            "However, the council voted against the proposal.",
+            "The council voted against the proposal.",
+        ),
+        ("He also said the company would hire 200 staff.", "The company would hire 200 staff."),
+        (
+            '"It was a disaster for everyone in the town.',
+            "It was a disaster for everyone in the town.",
+        ),
+        ("The road was closed for six hours, police said.", "The road was closed for six hours."),
+        (
+            "The mayor (pictured, left) opened the new school on Friday.",
+            "The mayor opened the new school on Friday.",
+        ),
+    ],
+)
+def test_clean_point(raw: str, expected: str) -> None:
+    assert clean_point(raw) == expected
+
+
+def test_attribution_kept_when_it_belongs_to_a_quote() -> None:
+    raw = '"We will rebuild," the mayor said.'
+    assert clean_point(raw) == raw
+
+
+def test_ai_news_points_read_like_an_editors() -> None:
+    result = summarize(AI_NEWS_TITLE, AI_NEWS)
+    points = result.key_points
+    assert 3 <= len(points) <= 5
+    # The lead fact comes first, without dateline or byline.
+    assert "released Atlas 2" in points[0]
+    assert not points[0].startswith(("SAN FRANCISCO", "By "))
+    for point in points:
+        assert _is_sentence(point), point
+        assert not re.search(r"(?i)scroll down|photo:|correspondent|\(reuters\)", point)
+        assert not re.match(r"^(But|However|He also said)\b", point), point
+    # No repeated facts, and the structured sections are covered beyond the lead paragraph.
+    for i, a in enumerate(points):
+        for b in points[i + 1 :]:
+            assert _overlap(a, b) < 0.6, (a, b)
+    body = AI_NEWS.split("What is new")[1]
+    assert sum(p.rstrip(".")[:40] in body for p in points) >= 2
+    # The lede is one or two sentences about the release.
+    assert "Atlas 2" in result.summary and result.summary.count(". ") <= 1
+    assert 5 <= len(result.keywords) <= 10
+    assert any("Lumen Labs" in k for k in result.keywords)
+    assert len({k.lower() for k in result.keywords}) == len(result.keywords)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import pytest
+from articles.keypoints.sentences import sentence_texts, split_sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The U.S. Army said it would help. Officials agreed.",
+            ["The U.S. Army said it would help.", "Officials agreed."],
+        ),
+        (
+            "Troops left the U.S. The mission ended.",
+            ["Troops left the U.S.", "The mission ended."],
+        ),
+        (
+            "Some fruit, e.g. apples, is cheap. Dr. Lee disagreed.",
+            ["Some fruit, e.g. apples, is cheap.", "Dr. Lee disagreed."],
+        ),
+        (
+            "He lives at No. 5 Elm Street. He said no. Then he left.",
+            ["He lives at No. 5 Elm Street.", "He said no.", "Then he left."],
+        ),
+        (
+            "Prices rose 3.5 percent in May. Rents fell.",
+            ["Prices rose 3.5 percent in May.", "Rents fell."],
+        ),
+        (
+            "The train left at 9.30pm. Nobody was hurt.",
+            ["The train left at 9.30pm.", "Nobody was hurt."],
+        ),
+        ("George W. Bush met Mr. Jones.", ["George W. Bush met Mr. Jones."]),
+    ],
+)
+def test_abbreviations_and_numbers(text: str, expected: list[str]) -> None:
+    assert sentence_texts(text) == expected
+
+
+def test_quotations_keep_their_attribution() -> None:
+    text = '"Stop!" he shouted. "Is it over?" she asked. The crowd left. "We won." Then it rained.'
+    assert sentence_texts(text) == [
+        '"Stop!" he shouted.',
+        '"Is it over?" she asked.',
+        "The crowd left.",
+        '"We won."',
+        "Then it rained.",
+    ]
+
+
+def test_list_items_and_headings_are_units_of_their_own() -> None:
+    text = "The plan has 3 parts.\nChanges\n- lower fees\n* faster refunds.\n3) a new app\nOk."
+    units = split_sentences(text)
+    assert [(u.kind, u.text) for u in units] == [
+        ("sentence", "The plan has 3 parts."),
+        ("heading", "Changes"),
+        ("item", "lower fees"),
+        ("item", "faster refunds."),
+        ("item", "a new app"),
+        ("sentence", "Ok."),
+    ]
+    assert [u.index for u in units] == list(range(6))
+
+
+def test_lower_cased_text_still_splits() -> None:
+    text = "officials in the u.s. said on monday it was over. the talks will resume in may."
+    assert sentence_texts(text) == [
+        "officials in the u.s. said on monday it was over.",
+        "the talks will resume in may.",
+    ]
+
+
+def test_empty_and_unterminated_text() -> None:
+    assert split_sentences("") == []
+    assert sentence_texts("   \n  ") == []
+    assert sentence_texts("A line with no full stop") == ["A line with no full stop"]
