@@ -24,6 +24,8 @@ class ProcessOptions:
     """Everything a worker process needs to handle one input (picklable for --jobs)."""
 
     max_bytes: int
+    key_points: int | None = None  # None: 3-7 by article length
+    summarizer: str | None = None  # None: $SUMMARIZER, else extractive
 
 
 def register(subparsers: Any) -> None:
@@ -57,10 +59,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help=f"largest input accepted (default {DEFAULT_MAX_BYTES})",
     )
+    parser.add_argument(
+        "--key-points",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="key points per article (default: 3-7 by length)",
+    )
+    parser.add_argument(
+        "--summarizer",
+        choices=("extractive", "bedrock"),
+        default=None,
+        help="key-points backend (default: $SUMMARIZER, else extractive)",
+    )
+
+
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
 
 
 def options_from(args: argparse.Namespace) -> ProcessOptions:
-    return ProcessOptions(max_bytes=args.max_bytes)
+    return ProcessOptions(
+        max_bytes=args.max_bytes, key_points=args.key_points, summarizer=args.summarizer
+    )
 
 
 def iter_sources(paths: Iterable[str]) -> Iterator[str]:
@@ -83,6 +107,7 @@ def process_one(source: str, options: ProcessOptions) -> dict[str, Any]:
     """Turn one input path into its output record (or an error record); never raises."""
     from articles.errors import ArticleError, InputNotFoundError
     from articles.extraction import extract
+    from articles.keypoints import summarize
 
     try:
         path = Path(source)
@@ -97,11 +122,25 @@ def process_one(source: str, options: ProcessOptions) -> dict[str, Any]:
         except OSError as exc:
             raise InputNotFoundError(f"cannot read {source}: {exc.strerror or exc}") from exc
         article = extract(data, filename=path.name, max_bytes=options.max_bytes)
+        points = summarize(
+            article.title,
+            article.text,
+            count=options.key_points,
+            backend=options.summarizer,
+            language=article.language,
+        )
     except ArticleError as exc:
         return _failure(source, exc.code, exc.message)
     except Exception as exc:  # one bad file must not stop a batch
         return _failure(source, "internal_error", f"{type(exc).__name__}: {exc}")
-    return {"source": source, **article.model_dump(mode="json")}
+    return {
+        "source": source,
+        **article.model_dump(mode="json"),
+        "summary": points.summary,
+        "key_points": points.key_points,
+        "keywords": points.keywords,
+        "summarizer": points.summarizer,
+    }
 
 
 def _process_all(sources: list[str], options: ProcessOptions, jobs: int) -> Iterator[dict[str, Any]]:

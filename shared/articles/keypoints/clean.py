@@ -17,6 +17,10 @@ _DATELINE = re.compile(
          \((?:{_AGENCIES})(?:\s*\w+)?\)\s*(?:--|—|–|-|:)?\s*""",
     re.IGNORECASE | re.VERBOSE,
 )
+# A byline glued to the dateline: "By Ann Lee, Staff Writer PARIS (Reuters) - ...".
+_PREFIXED_DATELINE = re.compile(
+    rf"^[^.!?]{{0,100}}?\((?:{_AGENCIES})\)\s*(?:--|—|–|-|:)\s*", re.IGNORECASE
+)
 # "WASHINGTON --" / "PARIS, France —": an upper-case place then a dash.
 _CAPS_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,30}(?:,\s*[A-Z][\w .]{1,25})?\s*(?:--|—|–)\s+")
 _CREDIT_PAREN = re.compile(
@@ -81,6 +85,9 @@ def strip_lead_artifacts(text: str) -> str:
     for _ in range(2):
         before = t
         m = _DATELINE.match(t)
+        if m and m.end() < len(t):
+            t = t[m.end() :]
+        m = _PREFIXED_DATELINE.match(t)
         if m and m.end() < len(t):
             t = t[m.end() :]
         m = _CAPS_DATELINE.match(t)

@@ -112,6 +112,10 @@ def test_points_are_cleaned() -> None:
         ("WASHINGTON (CNN) -- The Senate passed the bill.", "The Senate passed the bill."),
         ("LONDON (Reuters) - Shares fell sharply on Monday.", "Shares fell sharply on Monday."),
         ("(cnn) three men were convicted on tuesday.", "Three men were convicted on tuesday."),
+        (
+            "By Ann Lee, Staff Writer LONDON (Reuters) - Shares fell on Monday.",
+            "Shares fell on Monday.",
+        ),
         ("PARIS -- The museum reopened after a strike.", "The museum reopened after a strike."),
         (
             "But the plan was dropped after a long debate.",
