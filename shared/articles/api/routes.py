@@ -21,6 +21,14 @@ from articles.settings import get_settings
 app = APIGatewayRestResolver(enable_validation=True)
 
 
+def _error_response(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"model": ApiError}}}
+
+
+BAD_REQUEST = {400: _error_response("a parameter or the cursor is invalid")}
+NOT_FOUND = {404: _error_response("no such article, or it has no text")}
+
+
 @lru_cache(maxsize=1)
 def queries() -> ArticleQueries:
     return ArticleQueries.from_settings(get_settings())
@@ -34,7 +42,7 @@ def _error(status: int, code: str, message: str) -> Response[str]:
     )
 
 
-@app.get("/articles", responses={400: {"model": ApiError}})
+@app.get("/articles", responses=BAD_REQUEST)
 def list_articles(
     status: Annotated[Status | None, Query(description="only records in this status")] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="page size")] = 20,
@@ -44,13 +52,13 @@ def list_articles(
     return queries().list(status=status, limit=limit, cursor=cursor)
 
 
-@app.get("/articles/<article_id>", responses={404: {"model": ApiError}})
+@app.get("/articles/<article_id>", responses=NOT_FOUND)
 def get_article(article_id: Annotated[str, Path(max_length=128)]) -> ArticleView:
     """One article's record: metadata, key points and status, without the full text."""
     return queries().get(article_id)
 
 
-@app.get("/articles/<article_id>/text", responses={404: {"model": ApiError}})
+@app.get("/articles/<article_id>/text", responses=NOT_FOUND)
 def get_article_text(article_id: Annotated[str, Path(max_length=128)]) -> ArticleText:
     """The full extracted text of one article."""
     return queries().text(article_id)

@@ -39,7 +39,9 @@ def default_context() -> PipelineContext:
 def sqs_stage_handler(
     stage: Stage,
 ) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
-    processor = BatchProcessor(event_type=EventType.SQS)
+    # A batch where every message failed is still answered item by item: the queue then
+    # redelivers each one on its own clock instead of Lambda retrying the whole invocation.
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
     def record_handler(record: SQSRecord) -> None:
         receive_count = int(record.attributes.approximate_receive_count or 1)
