@@ -40,7 +40,7 @@ def seed(stack: Stack, count: int, *, month: str = "2026-11", status: Status = S
         record = ArticleRecord(
             id=record_id(BUCKET, key),
             status=status,
-            source=SourceObject(bucket=BUCKET, key=key, sequencer="1".rjust(32, "0")),
+            source=SourceObject(bucket=BUCKET, key=key, sequencer="1".ljust(64, "0")),
             title=f"Article {month} {index}",
             key_points=["One point.", "Another point.", "A third point."],
             created_at=created,

@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SEQUENCER_WIDTH = 32
+SEQUENCER_WIDTH = 64
 
 
 class Status(StrEnum):
@@ -39,8 +39,13 @@ def record_id(bucket: str, key: str) -> str:
 
 
 def normalise_sequencer(sequencer: str | None) -> str:
-    """S3 sequencers of one key compare as hex strings of equal length; pad them to compare."""
-    return (sequencer or "").upper().rjust(SEQUENCER_WIDTH, "0")
+    """Make S3 sequencers of one key comparable as plain strings.
+
+    S3 documents that sequencers may differ in length and compare lexicographically once the
+    shorter is right-padded with zeros; padding all of them to one width lets DynamoDB and
+    Python compare stored values directly.
+    """
+    return (sequencer or "").upper().ljust(SEQUENCER_WIDTH, "0")
 
 
 def utc_now() -> str:
