@@ -17,10 +17,8 @@ _BOMS = (
 # Browsers decode these labels with a superset codec; pages labelled latin-1 routinely use
 # curly quotes from windows-1252, and Shift_JIS pages use the Windows (cp932) extensions.
 _SUPERSETS = {
-    "iso-8859-1": "windows-1252",
-    "latin-1": "windows-1252",
-    "us-ascii": "windows-1252",
-    "ascii": "windows-1252",
+    "iso8859-1": "cp1252",
+    "ascii": "cp1252",
     "shift_jis": "cp932",
     "euc_jp": "euc_jp",
     "gb2312": "gb18030",
@@ -28,6 +26,13 @@ _SUPERSETS = {
     "euc_kr": "cp949",
     "tis-620": "cp874",
 }
+# Languages written with the Western European repertoire of windows-1252. Single-byte
+# detection cannot tell cp1252 from cp1250 or cp1257 on such text (the bytes are valid in all),
+# and cp1252 is by far the most common of them on the web.
+_WESTERN_LANGUAGES = frozenset(
+    {"English", "French", "German", "Spanish", "Portuguese", "Italian", "Dutch", "Danish",
+     "Swedish", "Norwegian", "Finnish", "Catalan", "Indonesian", "Malay", "Unknown"}
+)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _CT_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
@@ -92,6 +97,11 @@ def decode(data: bytes, *, html: bool = False, content_type: str | None = None) 
     best = from_bytes(data[:_DETECTION_BYTES]).best()
     if best is not None:
         codec = normalize_codec(best.encoding) or best.encoding
+        single_byte = len(str(best)) == len(data[:_DETECTION_BYTES])
+        if single_byte and best.language in _WESTERN_LANGUAGES:
+            text = _strict(data, "cp1252")
+            if text is not None:
+                return text, "cp1252"
         text = _strict(data, codec)
         if text is not None:
             return text, codec

@@ -13,6 +13,7 @@ from articles.errors import CorruptDocumentError, EncryptedDocumentError, NoText
 MAX_PAGES = 500
 # Running heads are short; a full-width line repeated on every page is more likely content.
 FURNITURE_MAX_CHARS = 70
+HEADING_MAX_SHARE = 0.6
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
 _HYPHENATED = re.compile(r"(\w)[-\u00ad]\n(\w)")
 _DIGITS = re.compile(r"\d+")
@@ -82,6 +83,16 @@ def _furniture(pages: list[list[str]]) -> set[str]:
     return {line for line, n in counts.items() if n >= max(3, len(pages) // 2)}
 
 
+def _is_heading(line: str, width: int) -> bool:
+    """A short line that is not a sentence, standing at the start of a paragraph."""
+    return (
+        len(line) < HEADING_MAX_SHARE * width
+        and len(line.split()) <= 15
+        and not line.endswith((*_SENTENCE_END, ",", ";"))
+        and not _BULLET.match(line)
+    )
+
+
 def _paragraphs(lines: list[str]) -> list[str]:
     """Join layout lines into paragraphs: a short line ending a sentence closes one."""
     content = [line for line in lines if line]
@@ -99,6 +110,9 @@ def _paragraphs(lines: list[str]) -> list[str]:
         if _BULLET.match(line) and current:
             paragraphs.append(" ".join(current))
             current = []
+        if not current and _is_heading(line, width):
+            paragraphs.append(line)
+            continue
         current.append(_BULLET.sub("- ", line))
         if line.endswith(_SENTENCE_END) and len(line) < 0.8 * width:
             paragraphs.append(" ".join(current))
