@@ -53,6 +53,8 @@ _AUTHOR_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\by\b|\be\b)\s*"
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ")
 _TOKENS = re.compile(r"\w+")
 FALLBACK_MIN_CHARS = 500
+MIN_BODY_WORDS = 10
+MIN_BODY_CHARS = 50  # for scripts written without spaces
 _LIST_ITEM = re.compile(r"^(?:[-*•]|\d{1,3}[.)])\s")
 
 
@@ -363,6 +365,9 @@ def extract_body(tree: HtmlElement, metadata: HtmlMetadata) -> str:
     while blocks and titles and is_headline(blocks[0], titles):
         blocks.pop(0)
     blocks = clean_blocks(blocks)
-    if not blocks:
+    # A handful of words (menu labels, a footer) left over from a page with no article is
+    # not an article.
+    words = sum(len(b.split()) for b in blocks)
+    if words < MIN_BODY_WORDS and sum(len(b) for b in blocks) < MIN_BODY_CHARS:
         raise NoTextFoundError("no article text found in the page")
     return render_blocks(blocks)

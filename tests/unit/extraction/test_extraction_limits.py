@@ -1,0 +1,178 @@
+"""Hostile input, every error code, and the light-import promise."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import time
+
+import pytest
+
+from articles import errors
+from articles.extraction import detect_format, extract
+from articles.extraction.limits import time_budget, truncate_text
+
+# Generous: these must finish, not be fast; a hang would blow far past it.
+BOUND_SECONDS = 15
+
+
+def _bounded(data: bytes, filename: str, **kwargs):
+    """Run extract and return (result or typed error, seconds); anything else fails the test."""
+    started = time.monotonic()
+    try:
+        outcome = extract(data, filename=filename, **kwargs)
+    except errors.ArticleError as exc:
+        outcome = exc
+    elapsed = time.monotonic() - started
+    assert elapsed < BOUND_SECONDS
+    return outcome
+
+
+def test_size_limit_is_checked_before_parsing(monkeypatch):
+    import articles.extraction as extraction
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("parsed an oversized input")
+
+    monkeypatch.setattr(extraction, "detect_format", must_not_run)
+    with pytest.raises(errors.TooLargeError) as info:
+        extraction.extract(b"<html>" + b"x" * 2048, filename="big.html", max_bytes=1024)
+    assert info.value.code == "too_large"
+
+
+def test_default_limit_is_ten_mib():
+    with pytest.raises(errors.TooLargeError):
+        extract(b"a" * (10 * 1024 * 1024 + 1), filename="huge.txt")
+
+
+def test_output_is_bounded():
+    text = "\n\n".join(f"Paragraph {i} says something about the harbour." for i in range(2000))
+    article = extract(text.encode(), filename="long.txt", max_output_chars=5000)
+    assert len(article.text) <= 5000
+    assert article.text.endswith("harbour.")
+
+
+def test_truncate_text_cuts_at_a_paragraph_break():
+    assert truncate_text("aaa bbb\n\nccc ddd", 12) == ("aaa bbb", True)
+    assert truncate_text("short", 100) == ("short", False)
+
+
+def test_deeply_nested_html():
+    depth = 50_000
+    data = (
+        b"<html><body>"
+        + b"<div>" * depth
+        + b"<p>Deep inside the page there is a sentence about the weather in the valley.</p>"
+        + b"</div>" * depth
+        + b"</body></html>"
+    )
+    outcome = _bounded(data, "nested.html")
+    assert isinstance(outcome, errors.ArticleError) or outcome.text
+
+
+def test_single_multi_megabyte_line_html():
+    data = b"<html><body><article><p>" + b"word " * 1_000_000 + b"</p></article></body></html>"
+    outcome = _bounded(data, "line.html")
+    if not isinstance(outcome, errors.ArticleError):
+        assert outcome.text.startswith("word word")
+
+
+def test_single_multi_megabyte_line_text():
+    outcome = _bounded(b"token " * 900_000, "line.txt")
+    assert not isinstance(outcome, errors.ArticleError)
+    assert outcome.word_count == 900_000 or len(outcome.text) <= 1_000_000
+
+
+def test_binary_noise_named_html():
+    noise = random.Random(7).randbytes(300_000)
+    with pytest.raises(errors.UnsupportedFormatError) as info:
+        extract(noise, filename="page.html")
+    assert info.value.code == "unsupported_format"
+
+
+def test_html_page_without_an_article():
+    page = (
+        b"<html><head><title>Shop</title></head><body>"
+        b"<nav><a href='/'>Home</a> <a href='/cart'>Cart</a></nav>"
+        b"<footer>Contact</footer></body></html>"
+    )
+    with pytest.raises(errors.NoTextFoundError) as info:
+        extract(page, filename="shop.html")
+    assert info.value.code == "no_text_found"
+
+
+def test_time_budget_raises_a_typed_error():
+    with pytest.raises(errors.ExtractionTimeoutError) as info, time_budget(0.05):
+        time.sleep(2)
+    assert info.value.code == "extraction_timeout"
+
+
+def test_extract_enforces_its_time_budget(monkeypatch):
+    from articles.extraction import text as plain
+
+    monkeypatch.setattr(plain, "extract_text", lambda *a, **k: time.sleep(2))
+    with pytest.raises(errors.ExtractionTimeoutError):
+        extract(b"some text to read", filename="slow.txt", timeout_seconds=0.05)
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "content_type", "code"),
+    [
+        (b"PK\x03\x04" + b"\x00" * 100, "story.docx", None, "unsupported_format"),
+        (b'{"title": "not an article"}', "story.json", None, "unsupported_format"),
+        (b"plain words", None, "application/msword", "unsupported_format"),
+        (b"no pdf header here", "story.pdf", None, "unsupported_format"),
+        (b"", "empty.txt", None, "empty_document"),
+        (b"  \n\t \n", "blank.html", None, "empty_document"),
+        (b"\xe2\x9c\x95\n\nShare\n\n|\n", "furniture.txt", None, "no_text_found"),
+    ],
+)
+def test_error_codes(data, filename, content_type, code):
+    with pytest.raises(errors.ArticleError) as info:
+        extract(data, filename=filename, content_type=content_type)
+    assert info.value.code == code
+    assert info.value.retryable is False
+    assert info.value.to_dict()["code"] == code
+
+
+@pytest.mark.parametrize(
+    ("data", "filename", "content_type", "expected"),
+    [
+        (b"%PDF-1.4 ...", "upload.bin", None, "application/pdf"),
+        (b"<!DOCTYPE html><html><body>x</body></html>", "page.txt", None, "text/html"),
+        (b"<div><p>fragment</p></div>", None, None, "text/html"),
+        (b"<div>inline html in markdown</div>\n\n# Title", "notes.md", None, "text/markdown"),
+        (b"# Title\n\nText", "notes.markdown", None, "text/markdown"),
+        (b"Just words.", "notes.txt", None, "text/plain"),
+        (b"Just words.", None, "text/markdown; charset=utf-8", "text/markdown"),
+        (b"Just words.", "key-without-extension", None, "text/plain"),
+        (b"\xff\xfe<\x00h\x00t\x00m\x00l\x00>\x00", None, None, "text/html"),
+    ],
+)
+def test_detect_format(data, filename, content_type, expected):
+    assert detect_format(data, filename=filename, content_type=content_type) == expected
+
+
+def test_import_stays_light():
+    code = (
+        "import sys, articles, articles.extraction, articles.extraction.limits, "
+        "articles.extraction.detect\n"
+        "heavy = {'trafilatura', 'lxml', 'pypdf', 'charset_normalizer', 'boto3', 'botocore'}\n"
+        "loaded = sorted(heavy & set(sys.modules))\n"
+        "assert not loaded, loaded\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_extraction_path_never_imports_boto3(tmp_path):
+    code = (
+        "import sys\n"
+        "from articles.extraction import extract\n"
+        "extract(b'<html><body><article><p>' + b'Some words for the page. ' * 40 + "
+        "b'</p></article></body></html>', filename='a.html')\n"
+        "extract(b'Title\\n\\nSome words for the text file.', filename='a.txt')\n"
+        "assert 'trafilatura' in sys.modules\n"
+        "assert 'boto3' not in sys.modules and 'botocore' not in sys.modules\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path)
