@@ -1,0 +1,185 @@
+"""template.yaml: lint-clean, least privilege, secure defaults, and consistent with the code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from articles.local.cloudformation import load_template
+from articles.settings import Settings
+from tests.conftest import ROOT, load_function
+
+TEMPLATE = load_template()
+RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
+FUNCTIONS = {
+    name: resource["Properties"]
+    for name, resource in RESOURCES.items()
+    if resource["Type"] == "AWS::Serverless::Function"
+}
+
+
+def _statements() -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for name, properties in FUNCTIONS.items():
+        for policy in properties.get("Policies", []):
+            assert isinstance(policy, dict) and "Statement" in policy, (
+                f"{name}: use inline statements, not broad managed policy templates"
+            )
+            found.extend((name, statement) for statement in policy["Statement"])
+    return found
+
+
+def test_cfn_lint_is_clean() -> None:
+    from cfnlint.api import lint_file
+
+    matches = lint_file(ROOT / "template.yaml")
+    assert matches == [], "\n".join(str(match) for match in matches)
+
+
+def test_three_functions_on_the_lambda_runtime() -> None:
+    assert set(FUNCTIONS) == {"ExtractFunction", "SummarizeFunction", "ApiFunction"}
+    globals_ = TEMPLATE["Globals"]["Function"]
+    assert globals_["Runtime"] == "python3.13"
+    assert globals_["Architectures"] == ["arm64"]
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_every_handler_resolves_to_a_function(name: str) -> None:
+    properties = FUNCTIONS[name]
+    code_dir = ROOT / properties["CodeUri"]
+    module_name, attribute = properties["Handler"].split(".")
+    assert (code_dir / f"{module_name}.py").is_file()
+    module = load_function(code_dir.name)
+    assert callable(getattr(module, attribute))
+
+
+@pytest.mark.parametrize(("function", "statement"), _statements())
+def test_no_wildcard_actions(function: str, statement: dict[str, Any]) -> None:
+    actions = statement["Action"]
+    for action in [actions] if isinstance(actions, str) else actions:
+        assert "*" not in action, f"{function}: {action}"
+
+
+def test_only_the_functions_that_need_them_get_write_access() -> None:
+    by_function: dict[str, set[str]] = {}
+    for function, statement in _statements():
+        actions = statement["Action"]
+        by_function.setdefault(function, set()).update(
+            [actions] if isinstance(actions, str) else actions
+        )
+    everything = set().union(*by_function.values())
+    assert by_function["ApiFunction"] == {"dynamodb:GetItem", "dynamodb:Query", "s3:GetObject"}
+    assert "dynamodb:Scan" not in everything
+    assert "dynamodb:DeleteItem" not in everything
+    assert "sqs:SendMessage" in by_function["ExtractFunction"]
+    assert "bedrock:InvokeModel" in by_function["SummarizeFunction"]
+    assert not any(action.startswith("bedrock:") for action in by_function["ExtractFunction"])
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_environment_variables_are_ones_the_code_reads(name: str) -> None:
+    known = {field.alias for field in Settings.model_fields.values()}
+    variables = dict(TEMPLATE["Globals"]["Function"]["Environment"]["Variables"])
+    variables.update(FUNCTIONS[name].get("Environment", {}).get("Variables", {}))
+    unknown = {v for v in variables if v not in known and not v.startswith("POWERTOOLS_")}
+    assert not unknown, f"{name} sets variables nothing reads: {unknown}"
+
+
+def test_queue_driven_functions_report_partial_batch_failures() -> None:
+    for name in ("ExtractFunction", "SummarizeFunction"):
+        (event,) = FUNCTIONS[name]["Events"].values()
+        assert event["Type"] == "SQS"
+        assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    summarize_event = next(iter(FUNCTIONS["SummarizeFunction"]["Events"].values()))
+    assert summarize_event["Properties"]["ScalingConfig"]["MaximumConcurrency"] == {
+        "Ref": "SummarizeMaxConcurrency"
+    }
+
+
+def test_every_work_queue_has_a_dead_letter_queue_and_matching_receive_count() -> None:
+    pairs = (("IngestQueue", "ExtractFunction"), ("SummarizeQueue", "SummarizeFunction"))
+    for queue, function in pairs:
+        properties = RESOURCES[queue]["Properties"]
+        redrive = properties["RedrivePolicy"]
+        assert redrive["deadLetterTargetArn"]["Fn::GetAtt"][0].endswith("DeadLetterQueue")
+        variables = FUNCTIONS[function]["Environment"]["Variables"]
+        # The function marks a record FAILED on the delivery after which SQS gives up.
+        assert int(variables["MAX_RECEIVE_COUNT"]) == redrive["maxReceiveCount"]
+        assert properties["VisibilityTimeout"] >= 6 * FUNCTIONS[function]["Timeout"]
+
+
+def test_bucket_is_private_encrypted_versioned_and_tls_only() -> None:
+    bucket = RESOURCES["ArticlesBucket"]["Properties"]
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert bucket["VersioningConfiguration"]["Status"] == "Enabled"
+    (statement,) = RESOURCES["ArticlesBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Effect"] == "Deny"
+    assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    events = {
+        config["Event"]: config["Filter"]["S3Key"]["Rules"][0]["Value"]
+        for config in bucket["NotificationConfiguration"]["QueueConfigurations"]
+    }
+    assert events == {
+        "s3:ObjectCreated:*": {"Ref": "IncomingPrefix"},
+        "s3:ObjectRemoved:*": {"Ref": "IncomingPrefix"},
+    }
+
+
+def test_ingest_queue_accepts_only_this_bucket() -> None:
+    statements = RESOURCES["IngestQueuePolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    allow = next(s for s in statements if s["Effect"] == "Allow")
+    assert allow["Principal"] == {"Service": "s3.amazonaws.com"}
+    assert "aws:SourceArn" in allow["Condition"]["ArnLike"]
+
+
+def test_data_is_encrypted_at_rest() -> None:
+    table = RESOURCES["ArticlesTable"]["Properties"]
+    assert table["SSESpecification"]["SSEEnabled"] is True
+    assert table["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] is True
+    assert table["BillingMode"] == "PAY_PER_REQUEST"
+    for name, resource in RESOURCES.items():
+        if resource["Type"] == "AWS::SQS::Queue":
+            assert resource["Properties"]["SqsManagedSseEnabled"] is True, name
+
+
+def test_api_is_not_open_unless_asked() -> None:
+    assert TEMPLATE["Parameters"]["ApiAuth"]["Default"] == "IAM"
+    method = RESOURCES["ArticlesApiProxyMethod"]["Properties"]
+    assert method["AuthorizationType"] == {"Fn::If": ["AuthIsIam", "AWS_IAM", "NONE"]}
+    assert method["ApiKeyRequired"] == {"Fn::If": ["AuthIsApiKey", True, False]}
+    assert method["HttpMethod"] == "GET"
+    (settings,) = RESOURCES["ArticlesApiStage"]["Properties"]["MethodSettings"]
+    assert "ThrottlingRateLimit" in settings and "ThrottlingBurstLimit" in settings
+
+
+def test_alarms_watch_dead_letter_queues_and_function_errors() -> None:
+    watched = set()
+    for resource in RESOURCES.values():
+        if resource["Type"] == "AWS::CloudWatch::Alarm":
+            (dimension,) = resource["Properties"]["Dimensions"]
+            value = dimension["Value"]
+            watched.add(value.get("Ref") or value["Fn::GetAtt"][0])
+    assert watched == {
+        "IngestDeadLetterQueue",
+        "SummarizeDeadLetterQueue",
+        "ExtractFunction",
+        "SummarizeFunction",
+        "ApiFunction",
+    }
+
+
+def test_required_parameters_and_outputs() -> None:
+    assert {
+        "KeyPointCount",
+        "Summarizer",
+        "BedrockModelId",
+        "MaxObjectBytes",
+        "IncomingPrefix",
+        "ApiAuth",
+        "LogLevel",
+    } <= set(TEMPLATE["Parameters"])
+    assert {"BucketName", "ApiUrl", "TableName", "IngestQueueUrl", "SummarizeQueueUrl"} <= set(
+        TEMPLATE["Outputs"]
+    )
