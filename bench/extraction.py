@@ -24,6 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import trafilatura
+from articles.errors import ArticleError
+from articles.extraction import extract
+
 _TOKEN = re.compile(r"\w+")
 SHINGLE = 4
 
@@ -69,9 +73,6 @@ class Tally:
 
 
 def ours(raw: bytes, key: str) -> str:
-    from articles.errors import ArticleError
-    from articles.extraction import extract
-
     try:
         return extract(raw, filename=f"{key}.html").text
     except ArticleError:
@@ -79,8 +80,6 @@ def ours(raw: bytes, key: str) -> str:
 
 
 def trafilatura_default(raw: bytes, key: str) -> str:
-    import trafilatura
-
     return trafilatura.extract(raw) or ""
 
 
@@ -127,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
 
     mine, base = run([("ours", ours), ("trafilatura default", trafilatura_default)], truth, pages)
     print(f"{len(pages)} pages from {args.dir}")
-    print(f"| extractor | F1 doc | F1 avg | precision | recall | ms/page | empty |")
+    print("| extractor | F1 doc | F1 avg | precision | recall | ms/page | empty |")
     print("|---|---|---|---|---|---|---|")
     for t in (mine, base):
         print(

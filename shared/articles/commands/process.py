@@ -10,9 +10,15 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
+
+from articles.errors import ArticleError, InputNotFoundError, TooLargeError
+from articles.extraction import extract
+from articles.extraction.limits import DEFAULT_MAX_BYTES
 
 FORMATS = ("json", "jsonl", "markdown")
 SUPPORTED_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".txt", ".md", ".markdown", ".pdf"})
@@ -40,8 +46,6 @@ def register(subparsers: Any) -> None:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    from articles.extraction.limits import DEFAULT_MAX_BYTES
-
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
     parser.add_argument(
         "--format",
@@ -105,19 +109,17 @@ def _failure(source: str, code: str, message: str) -> dict[str, Any]:
 
 def process_one(source: str, options: ProcessOptions) -> dict[str, Any]:
     """Turn one input path into its output record (or an error record); never raises."""
-    from articles.errors import ArticleError, InputNotFoundError
-    from articles.extraction import extract
-    from articles.keypoints import summarize
+    from articles.keypoints import summarize  # noqa: PLC0415 - load on first use
 
     try:
         path = Path(source)
         try:
-            if path.stat().st_size > options.max_bytes:
-                from articles.errors import TooLargeError
-
-                raise TooLargeError(
-                    f"input is {path.stat().st_size} bytes; the limit is {options.max_bytes}"
-                )
+            if not path.is_file():
+                raise InputNotFoundError(f"{source} is not a file")
+            size = path.stat().st_size
+            if size > options.max_bytes:
+                # Refuse before reading: the file may be far larger than memory allows.
+                raise TooLargeError(f"input is {size} bytes; the limit is {options.max_bytes}")
             data = path.read_bytes()
         except OSError as exc:
             raise InputNotFoundError(f"cannot read {source}: {exc.strerror or exc}") from exc
@@ -143,14 +145,13 @@ def process_one(source: str, options: ProcessOptions) -> dict[str, Any]:
     }
 
 
-def _process_all(sources: list[str], options: ProcessOptions, jobs: int) -> Iterator[dict[str, Any]]:
+def _process_all(
+    sources: list[str], options: ProcessOptions, jobs: int
+) -> Iterator[dict[str, Any]]:
     if jobs <= 1 or len(sources) <= 1:
         for source in sources:
             yield process_one(source, options)
         return
-    from concurrent.futures import ProcessPoolExecutor
-    from functools import partial
-
     with ProcessPoolExecutor(max_workers=min(jobs, len(sources))) as pool:
         yield from pool.map(partial(process_one, options=options), sources)
 
@@ -172,9 +173,7 @@ class Progress:
             width = 30
             filled = width * self.done // self.total
             bar = "#" * filled + "-" * (width - filled)
-            self.stream.write(
-                f"\r[{bar}] {self.done}/{self.total}  failed: {self.failed}"
-            )
+            self.stream.write(f"\r[{bar}] {self.done}/{self.total}  failed: {self.failed}")
             self.stream.flush()
 
     def close(self) -> None:
@@ -233,5 +232,3 @@ def run(args: argparse.Namespace) -> int:
     if failed:
         print(f"{failed} of {len(sources)} inputs failed", file=sys.stderr)
     return 1 if failed else 0
-
-

@@ -9,9 +9,15 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import cache
+from importlib.metadata import PackageNotFoundError, version
 
+from articles import __version__
 from articles.errors import ArticleError, CorruptDocumentError, NoTextFoundError
+from articles.extraction import html, pdf
+from articles.extraction import text as plain
+from articles.extraction.decoding import decode
 from articles.extraction.detect import HTML, MARKDOWN, PDF, TEXT, detect_format
+from articles.extraction.language import detect_language
 from articles.extraction.limits import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_OUTPUT_CHARS,
@@ -53,12 +59,9 @@ class _Fields:
 @cache
 def extractor_name(content_type: str) -> str:
     """Name and version of the library doing the heavy lifting for a format."""
-    from importlib.metadata import PackageNotFoundError, version
 
     library = {HTML: "trafilatura", PDF: "pypdf"}.get(content_type)
     if library is None:
-        from articles import __version__
-
         return f"articles-text {__version__}"
     try:
         return f"{library} {version(library)}"
@@ -67,9 +70,6 @@ def extractor_name(content_type: str) -> str:
 
 
 def _extract_html(data: bytes, content_type: str | None, url: str | None) -> _Fields:
-    from articles.extraction import html
-    from articles.extraction.decoding import decode
-    from articles.extraction.language import detect_language
 
     text, _codec = decode(data, html=True, content_type=content_type)
     tree = html.parse(text)
@@ -88,9 +88,6 @@ def _extract_html(data: bytes, content_type: str | None, url: str | None) -> _Fi
 
 
 def _extract_text(data: bytes, content_type: str | None, markdown: bool) -> _Fields:
-    from articles.extraction import text as plain
-    from articles.extraction.decoding import decode
-    from articles.extraction.language import detect_language
 
     decoded, _codec = decode(data, content_type=content_type)
     doc = plain.extract_text(decoded, markdown=markdown)
@@ -105,8 +102,6 @@ def _extract_text(data: bytes, content_type: str | None, markdown: bool) -> _Fie
 
 
 def _extract_pdf(data: bytes) -> _Fields:
-    from articles.extraction import pdf
-    from articles.extraction.language import detect_language
 
     doc = pdf.extract_pdf(data)
     return _Fields(

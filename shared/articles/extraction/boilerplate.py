@@ -92,11 +92,12 @@ def clean_blocks(blocks: list[str]) -> list[str]:
 
 
 def kept_indices(blocks: list[str]) -> list[int]:
-    """Drop boilerplate blocks and blocks of other stories.
+    """Indices of the blocks to keep, dropping boilerplate and blocks of other stories.
 
     A heading such as "Related" or "Recent News" followed up to the end only by short blocks,
-    many of them headline-like, opens a trailing list of teasers: the rest goes. Anywhere else (a box in the middle of the
-    article) only the heading and the headline-like lines right after it go.
+    many of them headline-like, opens a trailing list of teasers: the rest goes. Anywhere
+    else (a box in the middle of the article) only the heading and the headline-like lines
+    right after it go.
     """
     kept: list[int] = []
     index = 0

@@ -30,10 +30,27 @@ _SUPERSETS = {
 # detection cannot tell cp1252 from cp1250 or cp1257 on such text (the bytes are valid in all),
 # and cp1252 is by far the most common of them on the web.
 _WESTERN_LANGUAGES = frozenset(
-    {"English", "French", "German", "Spanish", "Portuguese", "Italian", "Dutch", "Danish",
-     "Swedish", "Norwegian", "Finnish", "Catalan", "Indonesian", "Malay", "Unknown"}
+    {
+        "English",
+        "French",
+        "German",
+        "Spanish",
+        "Portuguese",
+        "Italian",
+        "Dutch",
+        "Danish",
+        "Swedish",
+        "Norwegian",
+        "Finnish",
+        "Catalan",
+        "Indonesian",
+        "Malay",
+        "Unknown",
+    }
 )
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _CT_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _DECLARATION_BYTES = 8192
@@ -81,18 +98,18 @@ def decode(data: bytes, *, html: bool = False, content_type: str | None = None) 
     # A declaration that does not fit the bytes is a lie; fall through to the next source.
     labels = [declared_in_html(data) if html else None, declared_in_content_type(content_type)]
     for label in labels:
-        codec = normalize_codec(label) if label else None
+        declared = normalize_codec(label) if label else None
         # A UTF-16 label without a BOM inside an ASCII-compatible page is a common mistake.
-        if codec and not codec.startswith(("utf-16", "utf-32")):
-            text = _strict(data, codec)
+        if declared and not declared.startswith(("utf-16", "utf-32")):
+            text = _strict(data, declared)
             if text is not None:
-                return text, codec
+                return text, declared
 
     text = _strict(data, "utf-8")
     if text is not None:
         return text, "utf-8"
 
-    from charset_normalizer import from_bytes
+    from charset_normalizer import from_bytes  # noqa: PLC0415 - only when guessing
 
     best = from_bytes(data[:_DETECTION_BYTES]).best()
     if best is not None:

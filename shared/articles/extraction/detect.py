@@ -82,7 +82,9 @@ def _base_content_type(content_type: str | None) -> str | None:
     return content_type.split(";", 1)[0].strip().lower() or None
 
 
-def detect_format(data: bytes, *, filename: str | None = None, content_type: str | None = None) -> str:
+def detect_format(
+    data: bytes, *, filename: str | None = None, content_type: str | None = None
+) -> str:
     """Return one of HTML, TEXT, MARKDOWN, PDF, or raise UnsupportedFormatError."""
     if not data.strip():
         raise EmptyDocumentError("the document is empty")

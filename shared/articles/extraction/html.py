@@ -72,7 +72,7 @@ class HtmlMetadata:
 
 def parse(text: str) -> HtmlElement:
     """Parse with trafilatura's loader (it repairs the usual breakage) or raise a typed error."""
-    from trafilatura.utils import load_html
+    from trafilatura.utils import load_html  # noqa: PLC0415 - heavy, load on first use
 
     try:
         tree = load_html(text)
@@ -146,8 +146,7 @@ def _names(value: Any) -> list[str]:
 def split_authors(raw: list[str]) -> list[str]:
     authors: list[str] = []
     for entry in raw:
-        entry = _BY_PREFIX.sub("", entry)
-        for part in _AUTHOR_SPLIT.split(entry):
+        for part in _AUTHOR_SPLIT.split(_BY_PREFIX.sub("", entry)):
             name = part.strip(" .|")
             if 1 < len(name) <= 80 and name.lower() not in (n.lower() for n in authors):
                 authors.append(name)
@@ -173,7 +172,8 @@ def normalize_date(value: str | None) -> str | None:
     match = re.search(r"((?:19|20)\d\d)[/.-](\d{1,2})[/.-](\d{1,2})", value)
     if match:
         try:
-            return datetime(*(int(g) for g in match.groups())).date().isoformat()
+            year, month, day = (int(g) for g in match.groups())
+            return datetime(year, month, day).date().isoformat()
         except ValueError:
             return None
     return None
@@ -330,7 +330,7 @@ def _paragraph_chars(tree: HtmlElement) -> int:
 
 
 def _trafilatura(tree: HtmlElement, *, fast: bool) -> str:
-    import trafilatura
+    import trafilatura  # noqa: PLC0415 - heavy, load on first use
 
     return (
         trafilatura.extract(

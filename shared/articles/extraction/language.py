@@ -50,8 +50,7 @@ _STOPWORDS: dict[str, frozenset[str]] = {
         "azt ha lesz kell után",
         "ru": "и в не на что с по как это он она они к из за от для но так же был все "
         "его также или бы",
-        "uk": "і в на не що з до як це та він вона вони за від для але так також був "
-        "його або би є",
+        "uk": "і в на не що з до як це та він вона вони за від для але так також був його або би є",
     }.items()
 }
 
@@ -88,7 +87,7 @@ def detect_language(text: str) -> str | None:
     if count > letters * 0.3:
         if lang != "cyrillic":
             return lang
-        candidates = ("ru", "uk")
+        candidates: tuple[str, ...] = ("ru", "uk")
     else:
         candidates = tuple(_STOPWORDS)
 

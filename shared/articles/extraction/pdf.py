@@ -14,7 +14,9 @@ MAX_PAGES = 500
 # Running heads are short; a full-width line repeated on every page is more likely content.
 FURNITURE_MAX_CHARS = 70
 HEADING_MAX_SHARE = 0.6
-_PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
+_PAGE_NUMBER = re.compile(
+    r"^(?:page\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I
+)
 _HYPHENATED = re.compile(r"(\w)[-\u00ad]\n(\w)")
 _DIGITS = re.compile(r"\d+")
 _BULLET = re.compile(r"^\s*[•●▪◦‣\-–*]\s+")
@@ -31,8 +33,8 @@ class PdfDocument:
 
 
 def _open(data: bytes) -> Any:
-    from pypdf import PdfReader
-    from pypdf.errors import DependencyError, PdfReadError, PyPdfError
+    from pypdf import PdfReader  # noqa: PLC0415 - heavy, load on first use
+    from pypdf.errors import DependencyError, PdfReadError, PyPdfError  # noqa: PLC0415
 
     try:
         reader = PdfReader(io.BytesIO(data))

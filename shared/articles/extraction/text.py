@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from articles.errors import NoTextFoundError
 from articles.extraction.boilerplate import is_boilerplate_line, kept_indices
+from articles.extraction.html import normalize_date, split_authors
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*\n", re.DOTALL)
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -72,7 +73,7 @@ def _inline_markdown(line: str) -> str:
     return line
 
 
-def _blocks(text: str, *, markdown: bool) -> list[_Block]:
+def _blocks(text: str, *, markdown: bool) -> list[_Block]:  # noqa: PLR0915 - one pass, one state
     lines = text.split("\n")
     # Hard-wrapped text: a line is continued on the next one when the next line's first word
     # would not have fitted on it (that is how text gets wrapped to a fixed width).
@@ -170,13 +171,9 @@ def extract_text(text: str, *, markdown: bool) -> TextDocument:
             byline = _BYLINE.match(block.text)
             dateline = _DATELINE.match(block.text)
             if byline and not authors:
-                from articles.extraction.html import split_authors
-
                 authors = split_authors([byline.group(1)])
                 continue
             if dateline and published is None:
-                from articles.extraction.html import normalize_date
-
                 published = normalize_date(dateline.group(1)) or dateline.group(1).strip()
                 continue
         kept.append(block)
@@ -192,12 +189,8 @@ def extract_text(text: str, *, markdown: bool) -> TextDocument:
         elif len(kept) > 1 and _title_like(kept[0]):
             title = kept.pop(0).text
     if not authors and fields.get("author"):
-        from articles.extraction.html import split_authors
-
         authors = split_authors([fields["author"]])
     if published is None and fields.get("date"):
-        from articles.extraction.html import normalize_date
-
         published = normalize_date(fields["date"])
 
     body = _render(kept)

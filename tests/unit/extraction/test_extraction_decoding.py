@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 
 import pytest
-
 from articles.errors import DecodingError
 from articles.extraction import extract
 from articles.extraction.decoding import decode
@@ -23,7 +22,8 @@ JAPANESE = (
 
 def _page(body: str, head: str = "") -> str:
     paragraphs = "".join(f"<p>{body}</p>" for _ in range(3))
-    return f"<html><head>{head}<title>T</title></head><body><article>{paragraphs}</article></body></html>"
+    body_html = f"<body><article>{paragraphs}</article></body>"
+    return f"<html><head>{head}<title>T</title></head>{body_html}</html>"
 
 
 @pytest.mark.parametrize(

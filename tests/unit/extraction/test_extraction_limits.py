@@ -7,10 +7,11 @@ import subprocess
 import sys
 import time
 
+import articles.extraction as extraction
 import pytest
-
 from articles import errors
 from articles.extraction import detect_format, extract
+from articles.extraction import text as plain
 from articles.extraction.limits import time_budget, truncate_text
 
 # Generous: these must finish, not be fast; a hang would blow far past it.
@@ -30,8 +31,6 @@ def _bounded(data: bytes, filename: str, **kwargs):
 
 
 def test_size_limit_is_checked_before_parsing(monkeypatch):
-    import articles.extraction as extraction
-
     def must_not_run(*args, **kwargs):
         raise AssertionError("parsed an oversized input")
 
@@ -109,8 +108,6 @@ def test_time_budget_raises_a_typed_error():
 
 
 def test_extract_enforces_its_time_budget(monkeypatch):
-    from articles.extraction import text as plain
-
     monkeypatch.setattr(plain, "extract_text", lambda *a, **k: time.sleep(2))
     with pytest.raises(errors.ExtractionTimeoutError):
         extract(b"some text to read", filename="slow.txt", timeout_seconds=0.05)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from articles.extraction import extract
 from articles.extraction.language import detect_language
 
@@ -144,17 +143,29 @@ def test_markdown_title_from_first_heading():
     ("lang", "text"),
     [
         ("en", "The weather was cold and the roads were closed for most of the day."),
-        ("fr", "Le conseil municipal a voté pour la construction d'une nouvelle école dans le quartier."),
+        (
+            "fr",
+            "Le conseil municipal a voté pour la construction d'une nouvelle école.",
+        ),
         ("es", "El gobierno anunció que las obras del puente terminarán antes del verano."),
         ("de", "Die Regierung hat angekündigt, dass die Arbeiten an der Brücke im Sommer enden."),
         ("it", "Il governo ha annunciato che i lavori del ponte finiranno prima dell'estate."),
-        ("pt", "O governo anunciou que as obras da ponte vão terminar antes do verão e não depois."),
-        ("nl", "De regering heeft aangekondigd dat de werken aan de brug voor de zomer klaar zijn."),
+        (
+            "pt",
+            "O governo anunciou que as obras da ponte vão terminar antes do verão e não depois.",
+        ),
+        (
+            "nl",
+            "De regering heeft aangekondigd dat de werken aan de brug voor de zomer klaar zijn.",
+        ),
         ("ru", "Правительство объявило, что работы на мосту будут завершены до лета."),
         ("ja", "政府は、橋の工事が夏までに終わると発表しました。市民は新しい橋を待っています。"),
         ("zh", "政府宣布桥梁工程将在夏天之前完成，市民们正在等待新桥的开通和使用。"),
         ("ar", "أعلنت الحكومة أن أعمال الجسر ستنتهي قبل الصيف وأن المواطنين ينتظرون الافتتاح."),
-        ("ko", "정부는 다리 공사가 여름 전에 끝날 것이라고 발표했습니다. 시민들은 기다리고 있습니다."),
+        (
+            "ko",
+            "정부는 다리 공사가 여름 전에 끝날 것이라고 발표했습니다. 시민들은 기다리고 있습니다.",
+        ),
     ],
 )
 def test_detect_language(lang, text):
