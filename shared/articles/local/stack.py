@@ -1,0 +1,286 @@
+"""The whole pipeline on one machine: moto server as AWS, the functions' handlers in-process.
+
+``LocalStack.start()`` starts a moto server, creates the template's bucket, queues and table in
+it, points every AWS client of this process at it, then starts the dispatcher (SQS event
+sources -> Extract/Summarize handlers) and the HTTP API (-> ApiFunction handler). S3 delivers
+upload notifications to the ingest queue itself, as in AWS. State lives in the moto server's
+memory: stopping the stack forgets every object, message and record.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from moto.server import ThreadedMotoServer
+
+from articles.errors import ArticleError
+from articles.local import logs, moto_events
+from articles.local.api_server import LocalApi
+from articles.local.cloudformation import StackIdentity
+from articles.local.dispatcher import Dispatcher, load_handler
+from articles.local.provision import Clients, provision
+from articles.settings import get_settings
+
+if TYPE_CHECKING:
+    from articles.local.provision import LocalStackResources
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+SAMPLES_DIR = REPO_ROOT / "events" / "articles"
+DUMMY_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+}
+log = logging.getLogger("articles.local")
+
+
+class LocalStackError(ArticleError):
+    code = "local_stack_error"
+
+
+@dataclass
+class StackOptions:
+    host: str = "127.0.0.1"
+    aws_port: int = 5000
+    api_port: int = 3000
+    region: str = "us-east-1"
+    stack_name: str = "article-pipeline-local"
+    samples: Path | None = SAMPLES_DIR
+    parameters: dict[str, str] = field(default_factory=dict)
+    template_path: Path | None = None
+    log_level: str = "INFO"
+    # How long an idle poller waits on ReceiveMessage (also the longest a stop waits for it).
+    poll_wait_seconds: int = 1
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> StackOptions:
+        """Defaults, then ARTICLES_LOCAL_* variables, then explicit values (None ignored)."""
+        options = cls()
+        env = os.environ
+        if env.get("ARTICLES_LOCAL_AWS_PORT"):
+            options.aws_port = int(env["ARTICLES_LOCAL_AWS_PORT"])
+        if env.get("ARTICLES_LOCAL_API_PORT"):
+            options.api_port = int(env["ARTICLES_LOCAL_API_PORT"])
+        if env.get("ARTICLES_LOCAL_HOST"):
+            options.host = env["ARTICLES_LOCAL_HOST"]
+        for name, value in overrides.items():
+            if value is not None:
+                setattr(options, name, value)
+        return options
+
+    @property
+    def endpoint_url(self) -> str:
+        return f"http://{self.host}:{self.aws_port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self.host}:{self.api_port}"
+
+
+def _check_port_free(host: str, port: int, what: str, flag: str) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            raise LocalStackError(
+                f"{host}:{port} is already in use (another local stack?); "
+                f"choose another port for the {what} with {flag}"
+            ) from None
+
+
+class LocalStack:
+    def __init__(self, options: StackOptions | None = None) -> None:
+        self.options = options or StackOptions()
+        self.moto: ThreadedMotoServer | None = None
+        self.resources: LocalStackResources | None = None
+        self.clients: Clients | None = None
+        self.dispatcher: Dispatcher | None = None
+        self.api: LocalApi | None = None
+        self.sample_keys: list[str] = []
+
+    # -- start ---------------------------------------------------------------------------------
+
+    def configure_environment(self) -> None:
+        """Point every AWS client of this process at the moto server, before any is built."""
+        opts = self.options
+        os.environ.update(DUMMY_CREDENTIALS)
+        os.environ.pop("AWS_PROFILE", None)
+        os.environ["AWS_ENDPOINT_URL"] = opts.endpoint_url
+        os.environ["AWS_DEFAULT_REGION"] = opts.region
+        os.environ["AWS_REGION"] = opts.region
+        # X-Ray has no daemon here; metrics are CloudWatch's business.
+        os.environ["POWERTOOLS_TRACE_DISABLED"] = "true"
+        os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
+        os.environ["POWERTOOLS_LOG_LEVEL"] = opts.log_level
+        warnings.filterwarnings("ignore", message="No application metrics to publish")
+
+    def start(self) -> LocalStack:
+        opts = self.options
+        started = time.perf_counter()
+        _check_port_free(opts.host, opts.aws_port, "AWS endpoint", "--aws-port")
+        _check_port_free(opts.host, opts.api_port, "HTTP API", "--api-port")
+        self.configure_environment()
+        moto_events.install()
+        self.moto = ThreadedMotoServer(ip_address=opts.host, port=opts.aws_port, verbose=False)
+        with contextlib.redirect_stdout(None):  # its "Starting a new Thread..." banner
+            self.moto.start()
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+        self.clients = Clients.from_session(opts.endpoint_url, opts.region)
+        self.resources = provision(
+            self.clients,
+            template_path=opts.template_path,
+            identity=StackIdentity(name=opts.stack_name, region=opts.region),
+            parameters=opts.parameters,
+        )
+        os.environ.update(self.resources.merged_environment())
+        os.environ["POWERTOOLS_LOG_LEVEL"] = opts.log_level
+        get_settings.cache_clear()
+        self._install_logging()
+        self._start_functions()
+        log.info(
+            "local stack up in %.1fs: AWS endpoint %s, API %s (state in memory)",
+            time.perf_counter() - started,
+            opts.endpoint_url,
+            opts.api_url,
+        )
+        return self
+
+    def _install_logging(self) -> None:
+        # Imported once the environment is set: Powertools reads it when the logger is built.
+        from articles.observability import logger  # noqa: PLC0415
+
+        assert self.resources is not None
+        names = {
+            spec.name: spec.logical_id.removesuffix("Function").lower()
+            for spec in self.resources.functions.values()
+        }
+        logs.install(logger, names, self.options.log_level)
+
+    def _start_functions(self) -> None:
+        assert self.resources is not None and self.clients is not None
+        resources = self.resources
+        self.dispatcher = Dispatcher(
+            resources.functions,
+            self.clients.sqs,
+            region=self.options.region,
+            wait_seconds=self.options.poll_wait_seconds,
+        )
+        self.dispatcher.start()
+        if resources.api_function is None:
+            raise LocalStackError("the template routes its API to no function")
+        spec = resources.functions[resources.api_function]
+        handler = load_handler(spec.handler_file, spec.handler_attribute, unique=spec.logical_id)
+        self.api = LocalApi(spec, handler, host=self.options.host, port=self.options.api_port)
+        self.api.start()
+
+    # -- samples ---------------------------------------------------------------------------------
+
+    @property
+    def incoming_prefix(self) -> str:
+        assert self.resources is not None
+        return self.resources.parameters.get("IncomingPrefix", "")
+
+    def upload_samples(self) -> list[str]:
+        """Drop the sample articles into the bucket, as a user would."""
+        directory = self.options.samples
+        if directory is None or not directory.is_dir():
+            return []
+        assert self.resources is not None and self.clients is not None
+        keys = []
+        for path in sorted(directory.iterdir()):
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            key = f"{self.incoming_prefix}samples/{path.name}"
+            self.clients.s3.upload_file(str(path), self.resources.bucket_name, key)
+            keys.append(key)
+        self.sample_keys = keys
+        if keys:
+            log.info("uploaded %d sample articles from %s", len(keys), directory)
+        return keys
+
+    def banner(self) -> str:
+        assert self.resources is not None
+        opts = self.options
+        bucket = self.resources.bucket_name
+        endpoint = opts.endpoint_url
+        api = opts.api_url
+        return "\n".join(
+            [
+                "",
+                f"  AWS endpoint   {endpoint}  (moto: S3, SQS, DynamoDB; dummy credentials)",
+                f"  bucket         {bucket}",
+                f"  table          {self.resources.table_name}",
+                f"  HTTP API       {api}",
+                "  state          in memory only: stopping the stack forgets everything",
+                "",
+                "  Drop an article in:",
+                f"    AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing "
+                f"aws --region {opts.region} --endpoint-url {endpoint} "
+                f"s3 cp FILE s3://{bucket}/{self.incoming_prefix}",
+                f"    articles upload FILE --endpoint-url {endpoint}",
+                "  Read it back:",
+                f"    curl {api}/articles",
+                f"    curl {api}/articles?status=FAILED",
+                f"    curl {api}/articles/ID",
+                f"    curl {api}/articles/ID/text",
+                f"    curl {api}/openapi.json",
+                "",
+                "  Ctrl-C stops the stack.",
+                "",
+            ]
+        )
+
+    # -- stop --------------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        if self.api is not None:
+            self.api.stop()
+            self.api = None
+        if self.dispatcher is not None:
+            self.dispatcher.stop()
+            self.dispatcher = None
+        if self.moto is not None:
+            self.moto.stop()
+            self.moto = None
+
+    def __enter__(self) -> LocalStack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def serve(options: StackOptions) -> int:
+    """Run the stack in the foreground until Ctrl-C or SIGTERM."""
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    stack = LocalStack(options)
+    try:
+        stack.start()
+        print(stack.banner(), flush=True)
+        stack.upload_samples()
+        while not stop.wait(0.5):
+            pass
+        log.info("stopping")
+    finally:
+        stack.stop()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    log.info("stopped")
+    return 0
