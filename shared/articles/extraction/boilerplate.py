@@ -14,8 +14,10 @@ _FLAGS = re.IGNORECASE
 _PROMPTS = re.compile(
     r"(\b(sign up|subscribe|join|register|get)\b.{0,80}\b(newsletters?|inbox|mailing list|"
     r"daily briefing|email updates)\b)"
-    r"|(^(follow|like) (us|him|her|them|me)\b.{0,60}\b(twitter|facebook|instagram|linkedin|"
+    r"|(\b(follow|like) (us|him|her|them|me)\b.{0,60}\b(twitter|facebook|instagram|linkedin|"
     r"tiktok|youtube)\b)"
+    r"|(^click here\b)|(\bclick here (for|to) (more|find|read|learn|subscribe|sign)\b)"
+    r"|(^\[/?[a-z_-]+( [^\]]*)?\])"
     r"|(^(tell us what you think|what do you think\?|leave a (comment|reply)|"
     r"post a comment|add a comment|join the (conversation|discussion))\b)"
     r"|(\bclick to tweet$)",
@@ -58,11 +60,11 @@ _SYMBOLS = re.compile(r"^[\W_]{1,4}$")
 
 
 def is_boilerplate_line(line: str) -> bool:
+    if _SYMBOLS.match(line.strip()):
+        return True
     stripped = line.strip().lstrip("-*•·").strip()
     if not stripped:
         return False
-    if _SYMBOLS.match(stripped):
-        return True
     if len(stripped) > 200:
         return False  # a real paragraph, even if it mentions a newsletter
     return bool(

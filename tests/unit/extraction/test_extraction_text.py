@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from articles.extraction import extract
+from articles.extraction.boilerplate import is_boilerplate_line
 from articles.extraction.language import detect_language
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "extraction"
@@ -174,3 +175,22 @@ def test_detect_language(lang, text):
 
 def test_detect_language_unsure_on_tiny_input():
     assert detect_language("ok") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Sign up for our newsletter to get the best stories in your inbox.", True),
+        ("Email the author or follow us on Twitter and Facebook.", True),
+        ("Click here for more information.", True),
+        ("[button link='/review'] Send us your review[/button]", True),
+        ("Related: Ten things to know about the harbour", True),
+        ("Posted by", True),
+        ("•", True),
+        ("The council said it would follow the advice of its engineers.", False),
+        ("Share prices rose by four per cent on Monday after the results.", False),
+        ("Related research has shown that sea walls need raising every few decades.", False),
+    ],
+)
+def test_boilerplate_lines(line, expected):
+    assert is_boilerplate_line(line) is expected
