@@ -1,4 +1,4 @@
-"""Powertools Logger, Tracer and Metrics shared by every function.
+"""Powertools Logger and Metrics shared by every function (the Tracer is in articles.tracing).
 
 Powertools instances with the same service name share their configuration and buffers, so
 the handlers' decorators and the domain code below them log and count into the same place.
@@ -6,16 +6,15 @@ the handlers' decorators and the domain code below them log and count into the s
 
 from __future__ import annotations
 
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 SERVICE = "article-pipeline"
 
 logger = Logger(service=SERVICE)
-tracer = Tracer(service=SERVICE)
 metrics = Metrics(service=SERVICE, namespace="ArticlePipeline")
 
-__all__ = ["MetricUnit", "logger", "metrics", "tracer"]
+__all__ = ["SERVICE", "MetricUnit", "logger", "metrics"]
 
 
 def count_failure(stage: str, code: str) -> None:

@@ -16,9 +16,10 @@ from tests.functional.conftest import BUCKET, TABLE, Stack, load_event
 def call(stack: Stack, event: dict[str, Any]) -> tuple[int, Any]:
     response = stack.invoke("api", event)
     body = response["body"]
-    content_type = response.get("headers", {}).get("Content-Type", "") or response.get(
-        "multiValueHeaders", {}
-    ).get("Content-Type", [""])[0]
+    content_type = (
+        response.get("headers", {}).get("Content-Type", "")
+        or response.get("multiValueHeaders", {}).get("Content-Type", [""])[0]
+    )
     return response["statusCode"], json.loads(body) if "json" in content_type else body
 
 
@@ -31,7 +32,9 @@ def request(path: str, query: dict[str, str] | None = None) -> dict[str, Any]:
     return event
 
 
-def seed(stack: Stack, count: int, *, month: str = "2026-11", status: Status = Status.SUMMARIZED) -> list[str]:
+def seed(
+    stack: Stack, count: int, *, month: str = "2026-11", status: Status = Status.SUMMARIZED
+) -> list[str]:
     repo = ArticleRepository(TABLE, client=stack.dynamodb)
     ids = []
     for index in range(count):
@@ -97,7 +100,13 @@ def test_status_filter_reads_only_that_status(stack: Stack) -> None:
 
 
 def test_get_and_text_of_a_processed_article(stack: Stack) -> None:
-    from tests.functional.test_pipeline_handlers import HTML, KEY, KEY_IN_EVENT, SEQ_1, upload_and_extract
+    from tests.functional.test_pipeline_handlers import (
+        HTML,
+        KEY,
+        KEY_IN_EVENT,
+        SEQ_1,
+        upload_and_extract,
+    )
 
     upload_and_extract(stack, KEY, KEY_IN_EVENT, HTML, SEQ_1)
     article_id = record_id(BUCKET, KEY)
@@ -153,6 +162,7 @@ def test_bad_parameters_are_400(stack: Stack, query: dict[str, str]) -> None:
 def test_bad_limit_event(stack: Stack) -> None:
     status, body = call(stack, load_event("api-bad-limit.json"))
     assert status == 400
+    assert "limit" in body["error"]["message"]
 
 
 def test_tampered_cursor_is_400(stack: Stack) -> None:
@@ -175,7 +185,9 @@ def test_openapi_document_describes_the_routes(stack: Stack) -> None:
     status, body = call(stack, request("/openapi.json"))
     assert status == 200
     assert body["openapi"].startswith("3.")
-    assert {"/articles", "/articles/{article_id}", "/articles/{article_id}/text"} <= set(body["paths"])
+    assert {"/articles", "/articles/{article_id}", "/articles/{article_id}/text"} <= set(
+        body["paths"]
+    )
     params = {p["name"] for p in body["paths"]["/articles"]["get"]["parameters"]}
     assert params == {"status", "limit", "cursor"}
 

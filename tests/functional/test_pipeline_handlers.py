@@ -189,7 +189,11 @@ def test_s3_test_event_is_ignored(stack: Stack) -> None:
 @pytest.mark.parametrize(
     ("key", "body", "code"),
     [
-        ("incoming/setup.exe", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\xff\xff" * 40, "unsupported_format"),
+        (
+            "incoming/setup.exe",
+            b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\xff\xff" * 40,
+            "unsupported_format",
+        ),
         ("incoming/broken.pdf", b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog", "corrupt_document"),
         ("incoming/empty.txt", b"", "empty_document"),
     ],
@@ -204,7 +208,11 @@ def test_bad_input_fails_permanently_and_is_acknowledged(
     assert record is not None
     assert record.status is Status.FAILED
     assert record.error is not None
-    assert (record.error.code, record.error.stage, record.error.retryable) == (code, "extract", False)
+    assert (record.error.code, record.error.stage, record.error.retryable) == (
+        code,
+        "extract",
+        False,
+    )
     assert stack.summarize_messages() == []
 
 
@@ -230,7 +238,9 @@ def test_partial_batch_failure_retries_only_the_failing_message(stack: Stack) ->
     failures = extract(stack, batch(good, broken))
     assert failures == [broken["Records"][0]["messageId"]]
     assert repository(stack).get(record_id(BUCKET, KEY)).status is Status.EXTRACTED
-    pending = repository(stack).get(record_id("bucket-that-is-not-there", "incoming/elsewhere.html"))
+    pending = repository(stack).get(
+        record_id("bucket-that-is-not-there", "incoming/elsewhere.html")
+    )
     assert pending is not None
     assert pending.status is Status.QUEUED  # still in flight: the message will come back
     assert pending.error is not None and pending.error.retryable
@@ -238,7 +248,9 @@ def test_partial_batch_failure_retries_only_the_failing_message(stack: Stack) ->
 
 
 def test_last_delivery_of_a_transient_failure_ends_failed(stack: Stack) -> None:
-    broken = s3_put_event("incoming/elsewhere.html", version_id="v1", sequencer=SEQ_1, receive_count=5)
+    broken = s3_put_event(
+        "incoming/elsewhere.html", version_id="v1", sequencer=SEQ_1, receive_count=5
+    )
     body = json.loads(broken["Records"][0]["body"])
     body["Records"][0]["s3"]["bucket"]["name"] = "bucket-that-is-not-there"
     broken["Records"][0]["body"] = json.dumps(body)
@@ -279,7 +291,9 @@ def test_reprocess_request_runs_a_failed_record_again(stack: Stack) -> None:
     assert record is not None
     # An operator re-points the record at the fixed version and asks for a reprocess.
     repository(stack).save(
-        record.model_copy(update={"source": record.source.model_copy(update={"version_id": fixed})}),
+        record.model_copy(
+            update={"source": record.source.model_copy(update={"version_id": fixed})}
+        ),
         expected_revision=record.revision,
     )
     reprocess = load_event("extract-s3-test-event.json")

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from articles import cli
 from articles.commands import process
 

@@ -107,11 +107,11 @@ class PipelineContext:
             extra={"article_id": record.id, "stage": stage, "error_code": error.code},
         )
         try:
-            self.repository.save(record.model_copy(update=update), expected_revision=record.revision)
-        except ArticleError as save_error:
-            logger.warning(
-                "could not record the failure", extra={"error_code": save_error.code}
+            self.repository.save(
+                record.model_copy(update=update), expected_revision=record.revision
             )
+        except ArticleError as save_error:
+            logger.warning("could not record the failure", extra={"error_code": save_error.code})
             if not error.retryable:
                 raise save_error from error
         if final:

@@ -6,7 +6,7 @@ import time
 from typing import TYPE_CHECKING
 
 from articles.errors import ArticleError, PermanentError, TooLargeError
-from articles.observability import MetricUnit, logger, metrics, tracer
+from articles.observability import MetricUnit, logger, metrics
 from articles.pipeline.context import Outcome, as_article_error
 from articles.pipeline.lifecycle import Action, decide_creation, decide_removal
 from articles.pipeline.messages import (
@@ -17,6 +17,7 @@ from articles.pipeline.messages import (
 )
 from articles.records.models import ArticleRecord, SourceObject, Status, utc_now
 from articles.settings import TEXT_PREFIX
+from articles.tracing import tracer
 
 if TYPE_CHECKING:
     from articles.pipeline.context import PipelineContext
@@ -40,7 +41,9 @@ def handle_ingest_message(
     if isinstance(message, ReprocessRequest):
         record = ctx.repository.get(message.id)
         if record is None:
-            logger.warning("reprocess request for an unknown record", extra={"article_id": message.id})
+            logger.warning(
+                "reprocess request for an unknown record", extra={"article_id": message.id}
+            )
             return [Outcome.SKIPPED]
         return [process_creation(record.source, ctx, receive_count=receive_count, force=True)]
     outcomes = []
@@ -178,7 +181,9 @@ def _delete_text(text_key: str, ctx: PipelineContext) -> None:
     try:
         ctx.s3_call("delete_object", Bucket=ctx.settings.bucket_name, Key=text_key)
     except ArticleError as exc:  # a leftover text object is untidy, not a failure
-        logger.warning("could not delete old text", extra={"text_key": text_key, "error_code": exc.code})
+        logger.warning(
+            "could not delete old text", extra={"text_key": text_key, "error_code": exc.code}
+        )
 
 
 @tracer.capture_method

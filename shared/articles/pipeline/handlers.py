@@ -16,9 +16,10 @@ from aws_lambda_powertools.utilities.batch import (
     process_partial_response,
 )
 
-from articles.observability import logger, metrics, tracer
+from articles.observability import logger, metrics
 from articles.pipeline.context import PipelineContext
 from articles.settings import get_settings
+from articles.tracing import tracer
 
 if TYPE_CHECKING:
     from collections.abc import Callable

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, Any
 
 from articles.errors import PermanentError
 from articles.models import KeyPoints
-from articles.observability import MetricUnit, logger, metrics, tracer
+from articles.observability import MetricUnit, logger, metrics
 from articles.pipeline.context import Outcome, as_article_error
 from articles.pipeline.messages import parse_summarize_message
 from articles.records.models import Status, TokenUsage
+from articles.tracing import tracer
 
 if TYPE_CHECKING:
     from articles.pipeline.context import PipelineContext
@@ -20,9 +21,7 @@ if TYPE_CHECKING:
 STAGE = "summarize"
 
 
-def handle_summarize_message(
-    body: str, ctx: PipelineContext, *, receive_count: int = 1
-) -> Outcome:
+def handle_summarize_message(body: str, ctx: PipelineContext, *, receive_count: int = 1) -> Outcome:
     try:
         request = parse_summarize_message(body)
     except PermanentError as exc:

@@ -170,9 +170,7 @@ class ArticleRepository:
     # -- listing -----------------------------------------------------------------------------
 
     def _months(self) -> list[str]:
-        response = self._call(
-            "get_item", TableName=self.table_name, Key={"pk": {"S": MONTHS_KEY}}
-        )
+        response = self._call("get_item", TableName=self.table_name, Key={"pk": {"S": MONTHS_KEY}})
         months = response.get("Item", {}).get("months", {}).get("SS", [])
         return sorted(months, reverse=True)
 
