@@ -29,8 +29,9 @@ format: venv
 	$(BIN)/ruff format shared functions tests bench
 	$(BIN)/ruff check --fix shared functions tests bench
 
-typecheck: venv
+typecheck: venv ## the domain package, then each handler on its own (all three are app.py)
 	$(BIN)/mypy
+	for handler in functions/*/app.py; do $(BIN)/mypy "$$handler" || exit 1; done
 
 check: lint typecheck test
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from articles import __version__
 from articles.api.models import ApiError, ArticlePage, ArticleText, ArticleView
@@ -21,12 +22,14 @@ from articles.settings import get_settings
 app = APIGatewayRestResolver(enable_validation=True)
 
 
-def _error_response(description: str) -> dict[str, Any]:
+def _error_response(description: str) -> OpenAPIResponse:
     return {"description": description, "content": {"application/json": {"model": ApiError}}}
 
 
-BAD_REQUEST = {400: _error_response("a parameter or the cursor is invalid")}
-NOT_FOUND = {404: _error_response("no such article, or it has no text")}
+BAD_REQUEST: dict[int, OpenAPIResponse] = {
+    400: _error_response("a parameter or the cursor is invalid")
+}
+NOT_FOUND: dict[int, OpenAPIResponse] = {404: _error_response("no such article, or it has no text")}
 
 
 @lru_cache(maxsize=1)

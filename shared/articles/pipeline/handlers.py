@@ -24,6 +24,7 @@ from articles.tracing import tracer
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from aws_lambda_powertools.utilities.batch.types import PartialItemFailureResponse
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
@@ -39,7 +40,7 @@ def default_context() -> PipelineContext:
 
 def sqs_stage_handler(
     stage: Stage,
-) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+) -> Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse]:
     # A batch where every message failed is still answered item by item: the queue then
     # redelivers each one on its own clock instead of Lambda retrying the whole invocation.
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
@@ -51,7 +52,7 @@ def sqs_stage_handler(
     @logger.inject_lambda_context(clear_state=True)
     @tracer.capture_lambda_handler
     @metrics.log_metrics
-    def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
         return process_partial_response(
             event=event, record_handler=record_handler, processor=processor, context=context
         )
