@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from articles import __version__
 
-COMMANDS: tuple[str, ...] = ("process",)
+COMMANDS: tuple[str, ...] = ("process", "serve", "upload", "list", "show", "reprocess")
 
 
 def build_parser() -> argparse.ArgumentParser:

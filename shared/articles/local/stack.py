@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from moto.server import ThreadedMotoServer
 
+from articles.commands.upload import content_type
 from articles.errors import ArticleError
 from articles.local import logs, moto_events
 from articles.local.api_server import LocalApi
@@ -159,7 +160,7 @@ class LocalStack:
 
     def _install_logging(self) -> None:
         # Imported once the environment is set: Powertools reads it when the logger is built.
-        from articles.observability import logger  # noqa: PLC0415
+        from articles.observability import logger
 
         assert self.resources is not None
         names = {
@@ -203,7 +204,12 @@ class LocalStack:
             if not path.is_file() or path.name.startswith("."):
                 continue
             key = f"{self.incoming_prefix}samples/{path.name}"
-            self.clients.s3.upload_file(str(path), self.resources.bucket_name, key)
+            self.clients.s3.upload_file(
+                str(path),
+                self.resources.bucket_name,
+                key,
+                ExtraArgs={"ContentType": content_type(path)},
+            )
             keys.append(key)
         self.sample_keys = keys
         if keys:

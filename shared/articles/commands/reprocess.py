@@ -1,0 +1,83 @@
+"""``articles reprocess``: hand records back to the pipeline through the ingest queue.
+
+Each record becomes a ``{"type": "reprocess", "id": ...}`` message, which the extract stage
+treats as a fresh upload of the record's object, whatever state the record is in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from typing import Any
+
+from articles.commands._remote import (
+    ApiClient,
+    CommandError,
+    add_api_arguments,
+    add_aws_arguments,
+    aws_error,
+    fail,
+    find_ingest_queue,
+    sqs_client,
+)
+from articles.commands.list import fetch
+
+QUEUE_ENV = "ARTICLES_INGEST_QUEUE_URL"
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "reprocess",
+        help="send articles through the pipeline again",
+        description="Send articles through the pipeline again: the given ids, or every FAILED "
+        "one (found through the HTTP API).",
+    )
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("ids", nargs="*", default=[], metavar="ID")
+    which.add_argument("--failed", action="store_true", help="every article in status FAILED")
+    parser.add_argument(
+        "--queue-url",
+        default=None,
+        help=f"ingest queue (default ${QUEUE_ENV}, else the only *IngestQueue* queue)",
+    )
+    add_aws_arguments(parser)
+    add_api_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        ids = list(args.ids)
+        if args.failed:
+            ids = [item["id"] for item in fetch(ApiClient.from_args(args), "FAILED", 0)]
+            if not ids:
+                print("no FAILED articles")
+                return 0
+        elif not ids:
+            raise CommandError("give article ids or --failed", 2)
+        sqs = sqs_client(args)
+        queue_url = args.queue_url or os.environ.get(QUEUE_ENV) or find_ingest_queue(sqs)
+        for start in range(0, len(ids), 10):
+            chunk = ids[start : start + 10]
+            response = sqs.send_message_batch(
+                QueueUrl=queue_url,
+                Entries=[
+                    {"Id": str(index), "MessageBody": json.dumps({"type": "reprocess", "id": id_})}
+                    for index, id_ in enumerate(chunk)
+                ],
+            )
+            if response.get("Failed"):
+                first = response["Failed"][0]
+                raise CommandError(f"the queue refused a message: {first.get('Message')}")
+    except CommandError as exc:
+        return fail(exc)
+    except (BotoCoreError, ClientError) as exc:
+        return fail(aws_error(exc))
+    if args.json:
+        print(json.dumps({"reprocessing": ids}))
+    else:
+        print(f"reprocessing {len(ids)} article(s): " + " ".join(ids))
+    return 0

@@ -1,0 +1,117 @@
+"""``articles upload``: put files into the pipeline's bucket, in AWS or in the local stack."""
+
+from __future__ import annotations
+
+import argparse
+import mimetypes
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Any, TextIO
+
+from articles.commands._remote import (
+    CommandError,
+    add_aws_arguments,
+    aws_error,
+    fail,
+    find_bucket,
+    s3_client,
+)
+from articles.commands.process import iter_sources
+
+BUCKET_ENV = "ARTICLES_BUCKET"
+DEFAULT_PREFIX = "incoming/"
+# What mimetypes does not know on every system.
+CONTENT_TYPES = {".md": "text/markdown", ".markdown": "text/markdown"}
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "upload",
+        help="upload articles to the pipeline's bucket",
+        description="Upload files (directories: their supported files) under the incoming "
+        "prefix, where the bucket's notifications hand them to the pipeline.",
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+    parser.add_argument(
+        "--bucket",
+        default=None,
+        help=f"bucket name (default ${BUCKET_ENV}, else the only article-pipeline-* bucket)",
+    )
+    parser.add_argument(
+        "--prefix", default=DEFAULT_PREFIX, help=f"key prefix (default {DEFAULT_PREFIX})"
+    )
+    add_aws_arguments(parser)
+    parser.set_defaults(handler=run)
+
+
+def content_type(path: Path) -> str:
+    guessed = CONTENT_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
+    return guessed or "application/octet-stream"
+
+
+class ByteProgress:
+    """Bytes sent across all files, as a bar on stderr when a person is watching."""
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self.total = max(total, 1)
+        self.sent = 0
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self._lock = threading.Lock()
+
+    def __call__(self, chunk: int) -> None:
+        with self._lock:
+            self.sent += chunk
+            if self.enabled:
+                width = 30
+                filled = width * min(self.sent, self.total) // self.total
+                bar = "#" * filled + "-" * (width - filled)
+                percent = 100 * min(self.sent, self.total) // self.total
+                self.stream.write(f"\r[{bar}] {percent:3d}%  {self.sent}/{self.total} bytes")
+                self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def run(args: argparse.Namespace) -> int:
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    files = [Path(source) for source in iter_sources(args.paths)]
+    missing = [str(path) for path in files if not path.is_file()]
+    if missing:
+        return fail(CommandError(f"not a file: {', '.join(missing)}", 2))
+    if not files:
+        return fail(CommandError("no supported files found", 2))
+    prefix = args.prefix
+    if prefix and not prefix.endswith("/"):
+        prefix += "/"
+    progress = ByteProgress(sum(path.stat().st_size for path in files), sys.stderr)
+    try:
+        s3 = s3_client(args)
+        bucket = args.bucket or os.environ.get(BUCKET_ENV) or find_bucket(s3)
+        for path in files:
+            key = f"{prefix}{path.name}"
+            s3.upload_file(
+                str(path),
+                bucket,
+                key,
+                ExtraArgs={"ContentType": content_type(path)},
+                Callback=progress,
+            )
+            if not progress.enabled:
+                print(f"uploaded {path} -> s3://{bucket}/{key}")
+    except CommandError as exc:
+        progress.close()
+        return fail(exc)
+    except (BotoCoreError, ClientError) as exc:
+        progress.close()
+        return fail(aws_error(exc))
+    progress.close()
+    if progress.enabled:
+        print(f"uploaded {len(files)} file(s) to s3://{bucket}/{prefix}")
+    return 0
