@@ -4,38 +4,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from articles.records.models import ArticleRecord, ErrorInfo, SourceObject, Status, TokenUsage
+from articles.records.models import ArticleFields, ArticleRecord
 
 
-class ArticleView(BaseModel):
+class ArticleView(ArticleFields):
     """A record as clients see it: everything but internal bookkeeping and the full text."""
 
-    id: str
-    status: Status
-    source: SourceObject
-    title: str | None = None
-    authors: list[str] = Field(default_factory=list)
-    published: str | None = None
-    language: str | None = None
-    site_name: str | None = None
-    url: str | None = None
-    description: str | None = None
-    content_type: str | None = None
-    word_count: int | None = None
-    reading_minutes: int | None = None
-    content_sha256: str | None = None
-    extractor: str | None = None
-    summary: str | None = None
-    key_points: list[str] = Field(default_factory=list)
-    keywords: list[str] = Field(default_factory=list)
-    summarizer: str | None = None
-    truncated: bool | None = None
-    token_usage: TokenUsage | None = None
-    error: ErrorInfo | None = None
     has_text: bool = Field(description="whether GET /articles/{id}/text has the full text")
-    attempts: int
-    created_at: str
-    updated_at: str
 
     @classmethod
     def from_record(cls, record: ArticleRecord) -> ArticleView:

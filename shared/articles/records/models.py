@@ -15,7 +15,7 @@ import hashlib
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 SEQUENCER_WIDTH = 64
 
@@ -76,8 +76,8 @@ class TokenUsage(BaseModel):
     output_tokens: int = 0
 
 
-class ArticleRecord(BaseModel):
-    model_config = ConfigDict(use_enum_values=False)
+class ArticleFields(BaseModel):
+    """What a record says about its article: the part the API shows as it is."""
 
     id: str
     status: Status
@@ -94,7 +94,6 @@ class ArticleRecord(BaseModel):
     reading_minutes: int | None = None
     content_sha256: str | None = None
     extractor: str | None = None
-    text_key: str | None = Field(default=None, description="S3 key of the full text")
     summary: str | None = None
     key_points: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
@@ -103,6 +102,12 @@ class ArticleRecord(BaseModel):
     token_usage: TokenUsage | None = None
     error: ErrorInfo | None = None
     attempts: int = 0
-    revision: int = 0
     created_at: str
     updated_at: str
+
+
+class ArticleRecord(ArticleFields):
+    """The stored record: the article's fields plus bookkeeping clients never see."""
+
+    text_key: str | None = Field(default=None, description="S3 key of the full text")
+    revision: int = Field(default=0, description="optimistic-concurrency counter")
