@@ -5,7 +5,11 @@
 FILE is a JSON-lines file of {"id", "article", "highlights": [...]} read in place. Each system
 gives 3 key points per article; predicted points joined with newlines are scored against the
 highlights joined with newlines (rouge-score, stemmed, F1 x 100, averaged over articles).
-Needs the "bench" extra (rouge-score, sumy).
+Needs the "bench" extra (rouge-score, sumy, nltk).
+
+The peer is sumy's LexRank in its English configuration (Snowball stemmer, sumy's stop words,
+nltk's Treebank-style word tokenizer, sumy's word filter). Only punkt, sumy's sentence splitter,
+is replaced, by ours, because it needs an nltk data download; lead-3 uses the same splitter.
 """
 
 from __future__ import annotations
@@ -18,13 +22,16 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from articles.keypoints.extractive import ExtractiveSummarizer
-from articles.keypoints.sentences import split_sentences
+from nltk.tokenize import NLTKWordTokenizer
 from rouge_score import rouge_scorer
 from sumy.nlp.stemmers import Stemmer
+from sumy.nlp.tokenizers import Tokenizer as SumyTokenizer
 from sumy.parsers.plaintext import PlaintextParser
 from sumy.summarizers.lex_rank import LexRankSummarizer
 from sumy.utils import get_stop_words
+
+from articles.keypoints.extractive import ExtractiveSummarizer
+from articles.keypoints.sentences import split_sentences
 
 POINTS = 3
 METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum")
@@ -52,16 +59,28 @@ def lead3(text: str) -> list[str]:
 
 
 def lexrank() -> System:
+    """sumy's LexRank as a sumy user runs it for English, minus the punkt data download.
+
+    sumy's English tokenizer is nltk's punkt for sentences and ``nltk.word_tokenize`` for words,
+    keeping the tokens that match sumy's own word pattern. Punkt needs downloaded data, so the
+    sentences come from our splitter (the same one lead-3 uses); words come from nltk's
+    Treebank-style ``NLTKWordTokenizer``, which is what ``word_tokenize`` runs on each sentence
+    and needs no data. Stemmer and stop words are sumy's English defaults (Snowball, sumy's list).
+    """
+
     class Tokenizer:
-        """sumy's tokenizer interface on top of our splitter: no nltk data download."""
+        """sumy's tokenizer interface: our sentences, nltk's words, sumy's word filter."""
 
         language = "english"
+
+        def __init__(self) -> None:
+            self._words = NLTKWordTokenizer()
 
         def to_sentences(self, paragraph: str) -> Iterable[str]:
             return [s.text for s in split_sentences(paragraph)]
 
-        def to_words(self, sentence: str) -> list[str]:
-            return [w for w in sentence.split() if any(ch.isalnum() for ch in w)]
+        def to_words(self, sentence: str) -> tuple[str, ...]:
+            return tuple(w for w in self._words.tokenize(sentence) if SumyTokenizer._is_word(w))
 
     summarizer = LexRankSummarizer(Stemmer("english"))
     summarizer.stop_words = get_stop_words("english")
@@ -102,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     results = {name: evaluate(fn, rows) for name, fn in systems}
 
     print(f"{len(rows)} articles, {POINTS} key points, ROUGE F1 x100 (rouge-score, stemmed)")
+    if not args.no_lexrank:
+        print(
+            "sumy LexRank: Snowball stemmer, sumy stop words, nltk NLTKWordTokenizer words, "
+            "our sentence splitter (punkt needs a data download)"
+        )
     print(f"| {'system':<18} | R1    | R2    | RL    | RLsum | ms/article |")
     print(f"|{'-' * 20}|-------|-------|-------|-------|------------|")
     for name, (scores, ms) in results.items():
