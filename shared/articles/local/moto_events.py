@@ -23,7 +23,7 @@ from moto.s3 import models, notifications
 class _State:
     lock = threading.Lock()
     last_sequencer = 0
-    installed = False
+    originals: tuple[Any, Any] | None = None
 
 
 def next_sequencer() -> str:
@@ -35,11 +35,10 @@ def next_sequencer() -> str:
 
 def install() -> None:
     with _State.lock:
-        if _State.installed:
+        if _State.originals is not None:
             return
-        _State.installed = True
-
-    original_event = notifications._get_s3_event
+        _State.originals = (notifications._get_s3_event, models.S3Backend._set_delete_marker)
+    original_event, original_marker = _State.originals
 
     def s3_event(event_name: str, bucket: Any, key: Any, notification_id: str) -> dict[str, Any]:
         if isinstance(key, models.FakeDeleteMarker):
@@ -58,8 +57,6 @@ def install() -> None:
 
     notifications._get_s3_event = s3_event
 
-    original_marker = models.S3Backend._set_delete_marker
-
     def set_delete_marker(self: Any, bucket_name: str, key_name: str) -> Any:
         marker = original_marker(self, bucket_name, key_name)
         notifications.send_event(
@@ -71,3 +68,12 @@ def install() -> None:
         return marker
 
     models.S3Backend._set_delete_marker = set_delete_marker  # type: ignore[method-assign]
+
+
+def uninstall() -> None:
+    """Put moto back as it was (tests that share the process with other moto users)."""
+    with _State.lock:
+        if _State.originals is None:
+            return
+        notifications._get_s3_event, models.S3Backend._set_delete_marker = _State.originals  # type: ignore[method-assign]
+        _State.originals = None

@@ -1,0 +1,76 @@
+"""The local HTTP server sends API Gateway REST proxy events to the handler."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from articles.local.api_server import LocalApi, proxy_event
+from articles.local.provision import FunctionSpec
+
+
+def test_proxy_event_has_the_rest_api_shape() -> None:
+    event = proxy_event(
+        "GET",
+        "/articles/abc%20d?status=FAILED&limit=5&limit=6",
+        [("Accept", "application/json"), ("User-Agent", "curl")],
+        None,
+    )
+    assert event["httpMethod"] == "GET" and event["path"] == "/articles/abc d"
+    assert event["resource"] == "/{proxy+}" and event["pathParameters"] == {
+        "proxy": "articles/abc d"
+    }
+    assert event["queryStringParameters"] == {"status": "FAILED", "limit": "6"}
+    assert event["multiValueQueryStringParameters"]["limit"] == ["5", "6"]
+    assert event["headers"]["Accept"] == "application/json"
+    assert event["requestContext"]["stage"] == "v1"
+    assert event["requestContext"]["path"] == "/v1/articles/abc d"
+    assert event["body"] is None and event["isBase64Encoded"] is False
+    bare = proxy_event("GET", "/articles", [], None)
+    assert bare["queryStringParameters"] is None
+
+
+@pytest.fixture
+def api(tmp_path: Path) -> Any:
+    seen: list[dict[str, Any]] = []
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        seen.append(event)
+        if event["path"] == "/boom":
+            raise RuntimeError("handler crashed")
+        return {
+            "statusCode": 404 if event["path"] == "/missing" else 200,
+            "headers": {"Content-Type": "application/json"},
+            "multiValueHeaders": {"X-Trace": ["a", "b"]},
+            "body": json.dumps({"path": event["path"], "fn": context.function_name}),
+            "isBase64Encoded": False,
+        }
+
+    spec = FunctionSpec("ApiFunction", "local-Api", "arn:x", tmp_path, "app.handler", 10, 256, {})
+    server = LocalApi(spec, handler, port=0)
+    server.start()
+    yield server, seen
+    server.stop()
+
+
+def test_requests_round_trip_through_the_handler(api: Any) -> None:
+    server, seen = api
+    with urllib.request.urlopen(f"{server.url}/articles?limit=2") as response:
+        assert response.status == 200
+        assert response.headers.get_all("X-Trace") == ["a", "b"]
+        assert json.load(response) == {"path": "/articles", "fn": "local-Api"}
+    assert seen[-1]["queryStringParameters"] == {"limit": "2"}
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(f"{server.url}/missing")
+    assert missing.value.code == 404
+    with pytest.raises(urllib.error.HTTPError) as crashed:
+        urllib.request.urlopen(f"{server.url}/boom")
+    assert crashed.value.code == 502  # API Gateway's answer when the function errors
+    with pytest.raises(urllib.error.HTTPError) as post:
+        urllib.request.urlopen(urllib.request.Request(f"{server.url}/articles", data=b"{}"))
+    assert post.value.code == 403  # no such method in the template's API
