@@ -4,6 +4,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 BENCH_DIR ?= ../shared/bench
+# e.g. make run RUN_ARGS="--api-port 3001 --no-samples"; make test PYTEST_ARGS="-m e2e"
+RUN_ARGS ?=
+PYTEST_ARGS ?=
 
 .PHONY: venv run test lint format typecheck check bench layer clean
 
@@ -15,11 +18,11 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP) ## create or update the virtual environment
 
-run: venv ## the whole pipeline on this machine: moto server + functions + API on :3000
-	$(BIN)/articles serve
+run: venv ## the whole pipeline on this machine: moto server on :5000, functions, API on :3000
+	$(BIN)/articles serve $(RUN_ARGS)
 
-test: venv ## the whole test suite
-	$(BIN)/python -m pytest
+test: venv ## the whole test suite (pytest exits non-zero if it collects nothing)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: venv
 	$(BIN)/ruff check shared functions tests bench
