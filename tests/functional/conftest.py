@@ -16,7 +16,7 @@ from moto import mock_aws
 from articles.local.cloudformation import load_template, table_definition
 from tests.conftest import EVENTS, load_function
 
-BUCKET = "article-pipeline-local"  # the bucket named in events/*.json
+BUCKET = "article-pipeline-123456789012-us-east-1-8f3ea8a2"  # the bucket named in events/*.json (the local stack's)
 TABLE = "articles-test"
 
 
@@ -33,6 +33,12 @@ class FakeLambdaContext:
 
 def _resolve(value: Any, template: dict[str, Any], physical: dict[str, str]) -> str:
     """The few intrinsics the template uses in function environments."""
+    if isinstance(value, dict) and "Fn::If" in value:  # only AwsEndpointUrl, empty by default
+        condition, _, otherwise = value["Fn::If"]
+        assert condition == "UseLocalEndpoint"
+        return _resolve(otherwise, template, physical)
+    if isinstance(value, dict) and value.get("Ref") == "AWS::NoValue":
+        return ""
     if isinstance(value, dict) and "Ref" in value:
         name = value["Ref"]
         if name in physical:
@@ -50,7 +56,8 @@ def function_environment(
     variables = dict(template["Globals"]["Function"]["Environment"]["Variables"])
     function = template["Resources"][logical_id]["Properties"]
     variables.update(function.get("Environment", {}).get("Variables", {}))
-    return {name: _resolve(value, template, physical) for name, value in variables.items()}
+    resolved = {name: _resolve(value, template, physical) for name, value in variables.items()}
+    return {name: value for name, value in resolved.items() if value != ""}
 
 
 @dataclass
