@@ -33,13 +33,31 @@ _CREDIT_SENTENCE = re.compile(
     r"(?:by|credit|courtesy|:)",
     re.IGNORECASE,
 )
-_BOILERPLATE = re.compile(
-    r"scroll down|click here|read more|sign up|subscribe|follow us|share this|"
-    r"all rights reserved|copyright|newsletter|advertisement|related:|watch the video|"
-    r"this story has been updated|contributed to this report|updated:|published:|"
-    r"last modified|getty images|cookies",
-    re.IGNORECASE,
+# Page furniture, matched as plain substrings of the lower-cased text: a substring test per
+# phrase is much cheaper than one case-insensitive alternation over every sentence.
+_BOILERPLATE = (
+    "scroll down",
+    "click here",
+    "read more",
+    "sign up",
+    "subscribe",
+    "follow us",
+    "share this",
+    "all rights reserved",
+    "copyright",
+    "newsletter",
+    "advertisement",
+    "related:",
+    "watch the video",
+    "this story has been updated",
+    "contributed to this report",
+    "updated:",
+    "published:",
+    "last modified",
+    "getty images",
+    "cookies",
 )
+_BYLINE = re.compile(r"^(?:by|written by)\b", re.IGNORECASE)
 # Connectives that refer back to a sentence the reader will not have.
 _CONNECTIVE = re.compile(
     r"^(?:but|and|so|yet|or|however|meanwhile|still|moreover|furthermore|also|besides|"
@@ -71,12 +89,16 @@ _QUOTES_DOUBLE = '"“”«»'
 
 def is_boilerplate(text: str) -> bool:
     t = text.strip()
-    return bool(_BOILERPLATE.search(t) or _CREDIT_SENTENCE.match(t) or _looks_like_byline(t))
+    low = t.lower()
+    return (
+        any(phrase in low for phrase in _BOILERPLATE)
+        or bool(_CREDIT_SENTENCE.match(t))
+        or _looks_like_byline(t)
+    )
 
 
 def _looks_like_byline(t: str) -> bool:
-    words = t.split()
-    return len(words) <= 8 and bool(re.match(r"^(?:by|written by)\b", t, re.IGNORECASE))
+    return bool(_BYLINE.match(t)) and len(t.split()) <= 8
 
 
 def strip_lead_artifacts(text: str) -> str:

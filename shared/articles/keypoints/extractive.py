@@ -25,6 +25,8 @@ MIN_POINTS, MAX_POINTS = 3, 7
 # Only the first sentences compete: keeps the cost flat on long documents, and in news the
 # key facts are rarely beyond this point.
 MAX_CANDIDATES = 40
+# Sentences that count towards the document's vocabulary (centrality); about 10,000 words.
+MAX_UNITS = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +91,16 @@ def _length_fit(n: int, w: Weights) -> float:
     return math.exp(-(n - w.long_words) / w.long_words)
 
 
+_QUOTE_CHARS = '"“”«»'
+
+
 def _quoted_share(text: str) -> float:
     """Share of the sentence inside double quotation marks."""
+    if not any(q in text for q in _QUOTE_CHARS):  # most sentences: no scan needed
+        return 0.0
     inside, total, open_ = 0, 0, False
     for ch in text:
-        if ch in '"“”«»':
+        if ch in _QUOTE_CHARS:
             open_ = not open_ if ch == '"' else ch in "“«"
             continue
         total += 1
@@ -101,10 +108,17 @@ def _quoted_share(text: str) -> float:
     return inside / total if total else 0.0
 
 
-def _candidates(units: list[Sentence]) -> list[_Candidate]:
+def _prepare(units: list[Sentence]) -> tuple[list[_Candidate], Counter[str]]:
+    """The candidates, and the document's term counts, from one tokenization of each unit."""
     out: list[_Candidate] = []
+    doc: Counter[str] = Counter()
     section, in_section = 0, 0
-    for unit in units:
+    for n, unit in enumerate(units):
+        if n >= MAX_UNITS:
+            break  # centrality of the lead against a book-length tail adds cost, not signal
+        doc.update(content_terms(unit.text))
+        if len(out) >= MAX_CANDIDATES:
+            continue
         if unit.kind == "heading":
             if not is_boilerplate(unit.text):
                 section, in_section = section + 1, 0
@@ -120,9 +134,7 @@ def _candidates(units: list[Sentence]) -> list[_Candidate]:
             _Candidate(unit, len(out), section, in_section, text, terms, norm, len(text.split()))
         )
         in_section += 1
-        if len(out) >= MAX_CANDIDATES:
-            break
-    return out
+    return out, doc
 
 
 def _score(cands: list[_Candidate], doc: Counter[str], title: Counter[str], w: Weights) -> None:
@@ -171,13 +183,6 @@ def _select(cands: list[_Candidate], count: int, w: Weights) -> list[_Candidate]
     return sorted(chosen, key=lambda c: c.order)
 
 
-def _doc_terms(units: list[Sentence]) -> Counter[str]:
-    doc: Counter[str] = Counter()
-    for u in units:
-        doc.update(content_terms(u.text))
-    return doc
-
-
 def _lede(points: list[_Candidate], cands: list[_Candidate]) -> str:
     """The first key point, plus the next sentence when the first is a short one."""
     if not points:
@@ -201,7 +206,7 @@ class ExtractiveSummarizer:
         self, title: str | None, text: str, *, count: int | None = None, language: str | None = None
     ) -> KeyPoints:
         units = split_sentences(text)
-        cands = _candidates(units)
+        cands, doc = _prepare(units)
         wanted = count if count is not None else adaptive_count(text)
         if not cands:
             fallback = (title or "").strip()
@@ -213,7 +218,7 @@ class ExtractiveSummarizer:
                 summarizer=self.name,
             )
         title_terms = Counter(content_terms(title or ""))
-        _score(cands, _doc_terms(units), title_terms, self.weights)
+        _score(cands, doc, title_terms, self.weights)
         chosen = _select(cands, max(1, wanted), self.weights)
         return KeyPoints(
             key_points=[c.text for c in chosen],
