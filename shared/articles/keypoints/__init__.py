@@ -61,7 +61,8 @@ def get_summarizer(
     if name == "extractive":
         return _EXTRACTIVE
     if name == "bedrock":
-        from articles.keypoints.bedrock import BedrockSummarizer  # noqa: PLC0415 - boto3
+        # Imported here so that boto3 loads only when the Bedrock backend is first used.
+        from articles.keypoints.bedrock import BedrockSummarizer
 
         model = model_id or os.environ.get("BEDROCK_MODEL_ID") or None
         if bedrock_client is not None:

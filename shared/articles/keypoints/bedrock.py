@@ -109,8 +109,8 @@ def truncate_to_budget(text: str, max_tokens: int) -> tuple[str, bool]:
 
 
 def _default_client() -> Any:
-    import boto3  # noqa: PLC0415 - only the Bedrock backend needs it
-    from botocore.config import Config  # noqa: PLC0415
+    import boto3  # only the Bedrock backend needs it
+    from botocore.config import Config
 
     config = Config(retries={"max_attempts": 1, "mode": "standard"}, read_timeout=60)
     return boto3.client("bedrock-runtime", config=config)
@@ -202,7 +202,7 @@ class BedrockSummarizer:
         }
 
     def _converse(self, request: dict[str, Any]) -> dict[str, Any]:
-        from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
+        from botocore.exceptions import BotoCoreError, ClientError
 
         reason = "unavailable"
         for attempt in range(self.max_attempts):

@@ -6,10 +6,11 @@ from typing import Any
 
 import boto3
 import pytest
-from articles.keypoints import summarize
-from articles.keypoints.bedrock import DEFAULT_MODEL_ID, BedrockSummarizer, truncate_to_budget
 from botocore.stub import ANY, Stubber
 from keypoints_samples import FLOOD, FLOOD_TITLE
+
+from articles.keypoints import summarize
+from articles.keypoints.bedrock import DEFAULT_MODEL_ID, BedrockSummarizer, truncate_to_budget
 
 ANSWER = {
     "summary": "Floods forced 2,000 people from their homes in the Marlow Valley.",

@@ -5,10 +5,11 @@ import subprocess
 import sys
 
 import pytest
+from keypoints_samples import AI_NEWS, AI_NEWS_TITLE, FLOOD, FLOOD_TITLE, GERMAN, long_report
+
 from articles.keypoints import adaptive_count, summarize
 from articles.keypoints.clean import clean_point
 from articles.keypoints.text import content_terms
-from keypoints_samples import AI_NEWS, AI_NEWS_TITLE, FLOOD, FLOOD_TITLE, GERMAN, long_report
 
 
 def _overlap(a: str, b: str) -> float:

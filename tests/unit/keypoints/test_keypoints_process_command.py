@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from keypoints_samples import FLOOD
+
 from articles.cli import build_parser
 from articles.commands.process import options_from, process_one
-from keypoints_samples import FLOOD
 
 
 def test_process_fills_key_points(tmp_path: Path) -> None:

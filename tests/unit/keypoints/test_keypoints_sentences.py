@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+
 from articles.keypoints.sentences import sentence_texts, split_sentences
 
 
