@@ -49,7 +49,9 @@ def add_api_arguments(parser: argparse.ArgumentParser) -> None:
         "--api-url",
         default=None,
         metavar="URL",
-        help=f"base URL of the HTTP API (default ${API_URL_ENV}, else {DEFAULT_API_URL})",
+        help=f"base URL of the HTTP API (default ${API_URL_ENV}, else {DEFAULT_API_URL}); "
+        "an execute-api URL is signed with your AWS credentials (ApiAuth=IAM) unless "
+        "--api-key is given",
     )
     parser.add_argument(
         "--api-key", default=None, help=f"x-api-key for ApiAuth=API_KEY (default ${API_KEY_ENV})"

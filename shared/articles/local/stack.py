@@ -80,12 +80,17 @@ class StackOptions:
         return options
 
     @property
+    def client_host(self) -> str:
+        """Where clients on this machine connect (a wildcard bind is not an address)."""
+        return "127.0.0.1" if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104
+
+    @property
     def endpoint_url(self) -> str:
-        return f"http://{self.host}:{self.aws_port}"
+        return f"http://{self.client_host}:{self.aws_port}"
 
     @property
     def api_url(self) -> str:
-        return f"http://{self.host}:{self.api_port}"
+        return f"http://{self.client_host}:{self.api_port}"
 
 
 def _check_port_free(host: str, port: int, what: str, flag: str) -> None:
@@ -146,6 +151,8 @@ class LocalStack:
             parameters=opts.parameters,
         )
         os.environ.update(self.resources.merged_environment())
+        # In-process handlers always talk to this stack's endpoint, whatever AwsEndpointUrl says.
+        os.environ["AWS_ENDPOINT_URL"] = opts.endpoint_url
         os.environ["POWERTOOLS_LOG_LEVEL"] = opts.log_level
         get_settings.cache_clear()
         self._install_logging()
