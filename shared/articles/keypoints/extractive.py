@@ -54,11 +54,18 @@ class _Candidate:
     order: int
     section: int  # headings open sections; a story without headings is one section
     order_in_section: int
-    text: str
+    text: str  # as in the article: ranking features come from it
     terms: Counter[str]
     norm: float
     n_words: int
     score: float = 0.0
+    cleaned: str | None = None
+
+    def point(self) -> str:
+        """The sentence as a key point. Only chosen sentences pay for the cleaning."""
+        if self.cleaned is None:
+            self.cleaned = clean_point(self.text)
+        return self.cleaned
 
 
 def adaptive_count(text: str) -> int:
@@ -125,7 +132,7 @@ def _prepare(units: list[Sentence]) -> tuple[list[_Candidate], Counter[str]]:
             continue
         if is_boilerplate(unit.text):
             continue
-        text = clean_point(unit.text)
+        text = unit.text
         terms = Counter(content_terms(text))
         if not terms:
             continue
@@ -178,8 +185,10 @@ def _select(cands: list[_Candidate], count: int, w: Weights) -> list[_Candidate]
                 best, best_value = c, value
         if best is None:
             break
-        chosen.append(best)
         pool.remove(best)
+        # A sentence that was all dateline, credit or parenthesis leaves nothing to show.
+        if content_terms(best.point()):
+            chosen.append(best)
     return sorted(chosen, key=lambda c: c.order)
 
 
@@ -188,10 +197,10 @@ def _lede(points: list[_Candidate], cands: list[_Candidate]) -> str:
     if not points:
         return ""
     first = points[0]
-    if first.n_words >= 15:
-        return first.text
+    if len(first.point().split()) >= 15:
+        return first.point()
     nxt = next((c for c in cands if c.order > first.order and c.n_words >= 4), None)
-    return f"{first.text} {nxt.text}" if nxt else first.text
+    return f"{first.point()} {nxt.point()}" if nxt else first.point()
 
 
 class ExtractiveSummarizer:
@@ -221,7 +230,7 @@ class ExtractiveSummarizer:
         _score(cands, doc, title_terms, self.weights)
         chosen = _select(cands, max(1, wanted), self.weights)
         return KeyPoints(
-            key_points=[c.text for c in chosen],
+            key_points=[c.point() for c in chosen],
             summary=_lede(chosen, cands),
             keywords=extract_keywords(title, text),
             summarizer=self.name,

@@ -1,91 +1,52 @@
-"""Key phrases: runs of content words, scored by how often and how early their words appear."""
+"""Key phrases: runs of content words, scored by how often and how early their words appear.
+
+The text is read as one flat token list in which anything that ends a run (punctuation, a
+number, a stop word) is a gap. Every 1- to 3-word phrase is then a window over that list
+without a gap, so the phrases of the whole document are listed by a few comprehensions
+over zipped lists instead of a loop per run: documents have hundreds of short runs.
+"""
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import accumulate, count
 
-from articles.keypoints.text import STOPWORDS, WORD, stem
+from articles.keypoints.text import STOPWORDS, stem
 
-_MAX_WORDS = 3
 # Words that may sit inside a phrase but never start or end one ("bank of england").
 _JOINERS = frozenset({"of", "de", "la", "du", "von", "van", "der", "del"})
-_BREAK = re.compile(r"[.,;:!?()\[\]\"“”«»/|]|\s[-–—]\s")
+# Words (without the full stops that the sentence tokenizer keeps in "u.s."), or a run break.
+_TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*|[.,;:!?()\[\]\"“”«»/|]|\s[-–—]\s", re.UNICODE)
+
+# Per token: (stem, or "" for a gap; may start or end a phrase, long enough to carry one,
+# a stop word that joins ("of"): inside a run it joins, at a run's start it is a gap).
+_Info = tuple[str, bool, bool, bool]
+_GAP: _Info = ("", False, False, False)
+_INFOS: dict[str, _Info] = {}
+_INFOS_MAX = 200_000
 
 
-# Per surface word: its stem, and what it may be in a phrase. Words repeat within and across
-# articles, so one dict lookup replaces lower-casing, two set tests and the stemmer.
-# A joiner that is also a stop word ("of") cannot start a run; others ("von") can.
-_BREAKER, _STOP_JOINER, _JOINER, _WORDLIKE = 0, 1, 2, 3
-_KINDS: dict[str, tuple[str, int, bool]] = {}
-_KINDS_MAX = 200_000
-
-
-def _kind(word: str) -> tuple[str, int, bool]:
-    """(stem, role, long enough to carry a phrase) for a surface word."""
-    info = _KINDS.get(word)
+def _info(token: str) -> _Info:
+    info = _INFOS.get(token)
     if info is None:
-        lw = word.lower()
-        if lw.isdigit() or (lw in STOPWORDS and lw not in _JOINERS):
-            role = _BREAKER
+        lw = token.lower()
+        if not lw[0].isalnum() or lw.isdigit():  # punctuation, a dash, a number
+            info = _GAP
         elif lw in _JOINERS:
-            role = _STOP_JOINER if lw in STOPWORDS else _JOINER
+            info = (stem(lw), False, len(token) > 2, lw in STOPWORDS)
+        elif lw in STOPWORDS:
+            info = _GAP
         else:
-            role = _WORDLIKE
-        info = (stem(lw), role, len(word) > 2)
-        if len(_KINDS) >= _KINDS_MAX:
-            _KINDS.clear()
-        _KINDS[word] = info
+            info = (stem(lw), True, len(token) > 2, False)
+        if len(_INFOS) >= _INFOS_MAX:  # a long-running worker must not grow without bound
+            _INFOS.clear()
+        _INFOS[token] = info
     return info
 
 
-_Run = list[tuple[str, str, int, bool]]  # (surface, stem, role, long)
-
-
-def _runs(text: str) -> list[_Run]:
-    """Maximal runs of non-stop words, cut at punctuation and numbers.
-
-    A stop-word joiner ("of") continues a run but never starts one.
-    """
-    runs: list[_Run] = []
-    kind = _KINDS.get
-    for chunk in _BREAK.split(text):
-        run: _Run = []
-        for w in WORD.findall(chunk):
-            info = kind(w) or _kind(w)
-            role = info[1]
-            if role == _BREAKER or (role == _STOP_JOINER and not run):
-                if run:
-                    runs.append(run)
-                    run = []
-            else:
-                run.append((w, info[0], role, info[2]))
-        if run:
-            runs.append(run)
-    return runs
-
-
-_Gram = tuple[str, ...]
-
-
-def _grams(run: _Run) -> list[tuple[_Gram, int, int]]:
-    """(stems, start, length) of the 1- to 3-word phrases in a run, joiners inside only.
-
-    Shorter phrases come first: on equal scores the earlier-listed phrase wins.
-    """
-    out: list[tuple[_Gram, int, int]] = []
-    size = len(run)
-    for n in range(1, min(_MAX_WORDS, size) + 1):
-        for i in range(size - n + 1):
-            gram = run[i : i + n]
-            if gram[0][2] != _WORDLIKE or gram[-1][2] != _WORDLIKE:
-                continue
-            if n == 1:
-                if gram[0][3]:
-                    out.append(((gram[0][1],), i, 1))
-            elif any(g[3] for g in gram):
-                out.append((tuple(g[1] for g in gram), i, n))
-    return out
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text)
 
 
 def extract_keywords(
@@ -96,44 +57,74 @@ def extract_keywords(
     Words score by frequency (title words count double); a phrase of several words must recur
     (or be in the title) to count as a phrase rather than a chance neighbourhood of words.
     """
-    title_runs = _runs(title or "")
-    body_runs = _runs(text)
-    freq: Counter[str] = Counter()
-    for run in body_runs + title_runs + title_runs:
-        freq.update(g[1] for g in run)
-    runs = title_runs + body_runs
-    title_keys: set[_Gram] = set()
-    counts: Counter[_Gram] = Counter()
-    first: dict[_Gram, tuple[int, int, int]] = {}  # where a phrase first appears
-    for pos, run in enumerate(runs):
-        for key, i, n in _grams(run):
-            counts[key] += 1
-            if key not in first:
-                first[key] = (pos, i, n)
-            if pos < len(title_runs):
-                title_keys.add(key)
-    total = max(1, len(body_runs))
-    scored: list[tuple[float, int, _Gram]] = []
-    for key, n in counts.items():
-        if len(key) > 1 and n < 2 and key not in title_keys:
-            continue
-        mean = sum(freq[s] for s in key) / len(key)
-        pos = first[key][0]
-        early = 1.0 + 0.5 * (1 - pos / total)
-        score = mean * (n if len(key) > 1 else 1) ** 0.5 * (1 + 0.3 * (len(key) - 1)) * early
-        scored.append((score, pos, key))
-    scored.sort(key=lambda sk: (-sk[0], sk[1]))
+    title_words = _tokens(title or "")
+    words = [*title_words, "|", *_tokens(text)]  # "|": the title is a run of its own
+    get = _INFOS.get
+    infos = [get(w) or _info(w) for w in words]
+    stems = [i[0] for i in infos]
+    # "of" after a gap cannot start a run: it is a gap too (and so is a second "of" after it).
+    for t in [t for t, i in enumerate(infos) if i[3]]:
+        if t == 0 or not stems[t - 1]:
+            stems[t] = ""
+    edge = [i[1] for i in infos]
+    long = [i[2] for i in infos]
+    n_title = len(title_words)
+
+    # Run number of each token: runs are counted where a word follows a gap.
+    starts = [bool(s) and not p for s, p in zip(stems, ["", *stems], strict=False)]
+    run_of = list(accumulate(starts))
+    title_runs = run_of[n_title]  # the "|" after the title carries the title's run count
+    total = max(1, run_of[-1] - title_runs) if run_of else 1
+
+    s1, s2 = stems[1:], stems[2:]
+    e1, e2 = edge[1:], edge[2:]
+    l1, l2 = long[1:], long[2:]
+    grams: list[list[tuple[tuple[str, ...], int]]] = [
+        [((a,), t) for t, a, e, ln in zip(count(), stems, edge, long) if e and ln],
+        [
+            ((a, b), t)
+            for t, a, b, ea, eb, la, lb in zip(count(), stems, s1, edge, e1, long, l1)
+            if ea and eb and (la or lb)
+        ],
+        [
+            ((a, b, c), t)
+            for t, a, b, c, ea, ec, la, lb, lc in zip(
+                count(), stems, s1, s2, edge, e2, long, l1, l2
+            )
+            if ea and ec and b and (la or lb or lc)
+        ],
+    ]
+    freq = Counter(filter(None, stems))
+    freq.update(filter(None, stems[:n_title]))  # title words count double
+
+    scored: list[tuple[float, int, int, int, tuple[str, ...]]] = []
+    for n, pairs in enumerate(grams, start=1):
+        counts = Counter(k for k, _ in pairs)
+        first = dict(reversed(pairs))  # earliest start of each phrase
+        for key, seen in counts.items():
+            t = first[key]
+            if n > 1 and seen < 2 and t >= n_title:
+                continue  # a chance neighbourhood of words, not a phrase
+            pos = run_of[t] - 1
+            early = 1.0 + 0.5 * (1 - pos / total)
+            if n == 1:
+                score = freq[key[0]] * early
+            else:
+                mean = sum(freq[s] for s in key) / n
+                score = mean * seen**0.5 * (1 + 0.3 * (n - 1)) * early
+            scored.append((score, pos, n, t, key))
+    # Ties go to the earlier run, then the shorter phrase, then the earlier one.
+    scored.sort(key=lambda sk: (-sk[0], sk[1], sk[2], sk[3]))
     picked: list[str] = []
     picked_stems: list[set[str]] = []
-    for score, _, key in scored:
+    for score, _, n, t, key in scored:
         stems_set = set(key)
         if score < 2.0 and len(picked) >= minimum:
             break
         # One phrase per idea: skip phrases that share a word with a chosen one.
         if any(stems_set & p for p in picked_stems):
             continue
-        pos, i, n = first[key]
-        picked.append(" ".join(g[0] for g in runs[pos][i : i + n]))
+        picked.append(" ".join(words[t : t + n]))
         picked_stems.append(stems_set)
         if len(picked) >= limit:
             break
