@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import trafilatura
+
 from articles.errors import ArticleError
 from articles.extraction import extract
 

@@ -16,7 +16,8 @@ from moto import mock_aws
 from articles.local.cloudformation import load_template, table_definition
 from tests.conftest import EVENTS, load_function
 
-BUCKET = "article-pipeline-123456789012-us-east-1-8f3ea8a2"  # the bucket named in events/*.json (the local stack's)
+# The bucket named in events/*.json: the one the local stack derives from the template.
+BUCKET = "article-pipeline-123456789012-us-east-1-8f3ea8a2"
 TABLE = "articles-test"
 
 

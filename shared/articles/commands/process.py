@@ -109,7 +109,7 @@ def _failure(source: str, code: str, message: str) -> dict[str, Any]:
 
 def process_one(source: str, options: ProcessOptions) -> dict[str, Any]:
     """Turn one input path into its output record (or an error record); never raises."""
-    from articles.keypoints import summarize  # noqa: PLC0415 - load on first use
+    from articles.keypoints import summarize
 
     try:
         path = Path(source)

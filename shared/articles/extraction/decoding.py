@@ -109,7 +109,7 @@ def decode(data: bytes, *, html: bool = False, content_type: str | None = None) 
     if text is not None:
         return text, "utf-8"
 
-    from charset_normalizer import from_bytes  # noqa: PLC0415 - only when guessing
+    from charset_normalizer import from_bytes
 
     best = from_bytes(data[:_DETECTION_BYTES]).best()
     if best is not None:

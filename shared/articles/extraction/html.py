@@ -72,7 +72,7 @@ class HtmlMetadata:
 
 def parse(text: str) -> HtmlElement:
     """Parse with trafilatura's loader (it repairs the usual breakage) or raise a typed error."""
-    from trafilatura.utils import load_html  # noqa: PLC0415 - heavy, load on first use
+    from trafilatura.utils import load_html
 
     try:
         tree = load_html(text)
@@ -330,7 +330,7 @@ def _paragraph_chars(tree: HtmlElement) -> int:
 
 
 def _trafilatura(tree: HtmlElement, *, fast: bool) -> str:
-    import trafilatura  # noqa: PLC0415 - heavy, load on first use
+    import trafilatura
 
     return (
         trafilatura.extract(

@@ -33,8 +33,8 @@ class PdfDocument:
 
 
 def _open(data: bytes) -> Any:
-    from pypdf import PdfReader  # noqa: PLC0415 - heavy, load on first use
-    from pypdf.errors import DependencyError, PdfReadError, PyPdfError  # noqa: PLC0415
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, PdfReadError, PyPdfError
 
     try:
         reader = PdfReader(io.BytesIO(data))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 
 import pytest
+
 from articles.errors import DecodingError
 from articles.extraction import extract
 from articles.extraction.decoding import decode

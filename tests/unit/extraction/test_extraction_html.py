@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from articles.extraction import extract
 from articles.extraction.html import is_headline, normalize_date, split_authors
 

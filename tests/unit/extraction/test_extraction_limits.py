@@ -7,8 +7,9 @@ import subprocess
 import sys
 import time
 
-import articles.extraction as extraction
 import pytest
+
+import articles.extraction as extraction
 from articles import errors
 from articles.extraction import detect_format, extract
 from articles.extraction import text as plain

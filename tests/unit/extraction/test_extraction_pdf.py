@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from fpdf import FPDF
+
 from articles.errors import CorruptDocumentError, EncryptedDocumentError, NoTextFoundError
 from articles.extraction import extract
-from fpdf import FPDF
 
 PARAGRAPHS = [
     "Tidal turbines in the northern strait produced more electricity this winter than in "

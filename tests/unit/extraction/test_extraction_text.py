@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from articles.extraction import extract
 from articles.extraction.boilerplate import is_boilerplate_line
 from articles.extraction.language import detect_language
