@@ -57,6 +57,8 @@ def test_upload_becomes_a_summarized_record(stack: Stack) -> None:
     assert record is not None
     assert record.status is Status.EXTRACTED
     assert record.source.key == KEY
+    assert record.source.etag and '"' not in record.source.etag
+    assert record.source.size == len(HTML)
     assert record.title == "Harbour wind farm cleared to connect to the grid"
     assert record.site_name == "Coastline Courier"
     assert record.language == "en"

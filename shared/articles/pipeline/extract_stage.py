@@ -123,7 +123,11 @@ def _extract(record: ArticleRecord, ctx: PipelineContext) -> Outcome:
     data = body.read(settings.max_object_bytes + 1)
     content_type = head.get("ContentType")
     source = source.model_copy(
-        update={"size": size, "content_type": content_type, "etag": head.get("ETag", source.etag)}
+        update={
+            "size": size,
+            "content_type": content_type,
+            "etag": str(head.get("ETag", source.etag or "")).strip('"') or None,
+        }
     )
     article = extract(
         data, filename=source.key, content_type=content_type, max_bytes=settings.max_object_bytes
