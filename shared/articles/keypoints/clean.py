@@ -91,7 +91,7 @@ def is_boilerplate(text: str) -> bool:
     t = text.strip()
     low = t.lower()
     return (
-        any(phrase in low for phrase in _BOILERPLATE)
+        any(map(low.__contains__, _BOILERPLATE))
         or bool(_CREDIT_SENTENCE.match(t))
         or _looks_like_byline(t)
     )

@@ -123,7 +123,8 @@ def _prepare(units: list[Sentence]) -> tuple[list[_Candidate], Counter[str]]:
     for n, unit in enumerate(units):
         if n >= MAX_UNITS:
             break  # centrality of the lead against a book-length tail adds cost, not signal
-        doc.update(content_terms(unit.text))
+        unit_terms = content_terms(unit.text)
+        doc.update(unit_terms)
         if len(out) >= MAX_CANDIDATES:
             continue
         if unit.kind == "heading":
@@ -133,7 +134,7 @@ def _prepare(units: list[Sentence]) -> tuple[list[_Candidate], Counter[str]]:
         if is_boilerplate(unit.text):
             continue
         text = unit.text
-        terms = Counter(content_terms(text))
+        terms = Counter(unit_terms)
         if not terms:
             continue
         norm = math.sqrt(sum(v * v for v in terms.values()))
@@ -174,14 +175,16 @@ def _score(cands: list[_Candidate], doc: Counter[str], title: Counter[str], w: W
 def _select(cands: list[_Candidate], count: int, w: Weights) -> list[_Candidate]:
     chosen: list[_Candidate] = []
     pool = [c for c in cands if c.n_words >= 4] or cands
+    # Each candidate's highest overlap with a chosen point, updated as points are chosen.
+    sim = dict.fromkeys(range(len(cands)), 0.0)
+    sections: set[int] = set()
     while pool and len(chosen) < count:
         best, best_value = None, -math.inf
         for c in pool:
-            sim = max((_overlap(c.terms, s.terms) for s in chosen), default=0.0)
+            s = sim[c.order]
             # Cover the sections of a structured article before a second point from any one.
-            repeat = any(s.section == c.section for s in chosen)
-            value = c.score - w.redundancy * sim - w.section * repeat
-            if sim < w.duplicate and value > best_value:
+            value = c.score - w.redundancy * s - w.section * (c.section in sections)
+            if s < w.duplicate and value > best_value:
                 best, best_value = c, value
         if best is None:
             break
@@ -189,6 +192,10 @@ def _select(cands: list[_Candidate], count: int, w: Weights) -> list[_Candidate]
         # A sentence that was all dateline, credit or parenthesis leaves nothing to show.
         if content_terms(best.point()):
             chosen.append(best)
+            sections.add(best.section)
+            for c in pool:
+                o = _overlap(c.terms, best.terms)
+                sim[c.order] = max(sim[c.order], o)
     return sorted(chosen, key=lambda c: c.order)
 
 

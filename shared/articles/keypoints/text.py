@@ -69,34 +69,34 @@ def words(text: str) -> list[str]:
     return WORD.findall(text.lower())
 
 
-# Word -> its stem, or "" for a word that carries no topic. Every sentence of every article
-# goes through here, so a dict lookup per word replaces the stop-word test and the stemmer.
-_TERMS: dict[str, str] = {}
-_TERMS_MAX = 200_000
+class _TermCache(dict[str, str]):
+    """Word -> its stem, or "" for a word that carries no topic, computed on first sight.
+
+    Every word of every article goes through here: a lookup that runs in C (``map`` over
+    ``__getitem__``) replaces the stop-word test and the stemmer for words seen before.
+    """
+
+    limit = 200_000
+
+    def __missing__(self, word: str) -> str:
+        t = stem(word) if word not in STOPWORDS and (len(word) > 1 or word.isdigit()) else ""
+        if len(self) >= self.limit:  # a long-running worker must not grow without bound
+            self.clear()
+        self[word] = t
+        return t
+
+
+_TERMS = _TermCache()
 
 
 def term(word: str) -> str:
     """The stem of a lower-case word, or "" for a stop word or a lone non-digit character."""
-    t = _TERMS.get(word)
-    if t is None:
-        t = stem(word) if word not in STOPWORDS and (len(word) > 1 or word.isdigit()) else ""
-        if len(_TERMS) >= _TERMS_MAX:  # a long-running worker must not grow without bound
-            _TERMS.clear()
-        _TERMS[word] = t
-    return t
+    return _TERMS[word]
 
 
 def terms_of(word_seq: list[str]) -> list[str]:
     """Content terms of already lower-cased words, in order (duplicates kept)."""
-    get = _TERMS.get
-    out = []
-    for w in word_seq:
-        t = get(w)
-        if t is None:
-            t = term(w)
-        if t:
-            out.append(t)
-    return out
+    return list(filter(None, map(_TERMS.__getitem__, word_seq)))
 
 
 def content_terms(text: str) -> list[str]:
