@@ -13,9 +13,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from articles.keypoints.clean import clean_point, is_boilerplate
-from articles.keypoints.keywords import extract_keywords
+from articles.keypoints.keywords import keywords_from_tokens
 from articles.keypoints.sentences import Sentence, split_sentences
-from articles.keypoints.text import content_terms
+from articles.keypoints.text import GAP, Info, content_terms, terms_of, tokenize
 from articles.models import KeyPoints
 
 VERSION = "0.1.0"
@@ -115,15 +115,27 @@ def _quoted_share(text: str) -> float:
     return inside / total if total else 0.0
 
 
-def _prepare(units: list[Sentence]) -> tuple[list[_Candidate], Counter[str]]:
-    """The candidates, and the document's term counts, from one tokenization of each unit."""
+def _prepare(
+    units: list[Sentence],
+) -> tuple[list[_Candidate], Counter[str], list[str], list[Info]]:
+    """The candidates, the document's term counts, and its tokens for the keywords.
+
+    Each unit is tokenized once; the ranking and the keywords share the tokens.
+    """
     out: list[_Candidate] = []
     doc: Counter[str] = Counter()
+    all_words: list[str] = []
+    all_infos: list[Info] = []
     section, in_section = 0, 0
     for n, unit in enumerate(units):
         if n >= MAX_UNITS:
-            break  # centrality of the lead against a book-length tail adds cost, not signal
-        unit_terms = content_terms(unit.text)
+            break  # a book-length tail adds cost, not signal, to centrality and keywords
+        unit_words, infos = tokenize(unit.text)
+        all_words += unit_words
+        all_words.append("|")  # units are separate runs for the keywords
+        all_infos += infos
+        all_infos.append(GAP)
+        unit_terms = terms_of(infos)
         doc.update(unit_terms)
         if len(out) >= MAX_CANDIDATES:
             continue
@@ -142,7 +154,7 @@ def _prepare(units: list[Sentence]) -> tuple[list[_Candidate], Counter[str]]:
             _Candidate(unit, len(out), section, in_section, text, terms, norm, len(text.split()))
         )
         in_section += 1
-    return out, doc
+    return out, doc, all_words, all_infos
 
 
 def _score(cands: list[_Candidate], doc: Counter[str], title: Counter[str], w: Weights) -> None:
@@ -222,7 +234,8 @@ class ExtractiveSummarizer:
         self, title: str | None, text: str, *, count: int | None = None, language: str | None = None
     ) -> KeyPoints:
         units = split_sentences(text)
-        cands, doc = _prepare(units)
+        cands, doc, words, infos = _prepare(units)
+        keywords = keywords_from_tokens(title, words, infos)
         wanted = count if count is not None else adaptive_count(text)
         if not cands:
             fallback = (title or "").strip()
@@ -230,7 +243,7 @@ class ExtractiveSummarizer:
             return KeyPoints(
                 key_points=points,
                 summary=points[0] if points else "",
-                keywords=extract_keywords(title, text),
+                keywords=keywords,
                 summarizer=self.name,
             )
         title_terms = Counter(content_terms(title or ""))
@@ -239,6 +252,6 @@ class ExtractiveSummarizer:
         return KeyPoints(
             key_points=[c.point() for c in chosen],
             summary=_lede(chosen, cands),
-            keywords=extract_keywords(title, text),
+            keywords=keywords,
             summarizer=self.name,
         )

@@ -8,45 +8,13 @@ over zipped lists instead of a loop per run: documents have hundreds of short ru
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from itertools import accumulate, count
+from operator import itemgetter
 
-from articles.keypoints.text import STOPWORDS, stem
+from articles.keypoints.text import GAP, Info, tokenize
 
-# Words that may sit inside a phrase but never start or end one ("bank of england").
-_JOINERS = frozenset({"of", "de", "la", "du", "von", "van", "der", "del"})
-# Words (without the full stops that the sentence tokenizer keeps in "u.s."), or a run break.
-_TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*|[.,;:!?()\[\]\"“”«»/|]|\s[-–—]\s", re.UNICODE)
-
-# Per token: (stem, or "" for a gap; may start or end a phrase, long enough to carry one,
-# a stop word that joins ("of"): inside a run it joins, at a run's start it is a gap).
-_Info = tuple[str, bool, bool, bool]
-_GAP: _Info = ("", False, False, False)
-_INFOS: dict[str, _Info] = {}
-_INFOS_MAX = 200_000
-
-
-def _info(token: str) -> _Info:
-    info = _INFOS.get(token)
-    if info is None:
-        lw = token.lower()
-        if not lw[0].isalnum() or lw.isdigit():  # punctuation, a dash, a number
-            info = _GAP
-        elif lw in _JOINERS:
-            info = (stem(lw), False, len(token) > 2, lw in STOPWORDS)
-        elif lw in STOPWORDS:
-            info = _GAP
-        else:
-            info = (stem(lw), True, len(token) > 2, False)
-        if len(_INFOS) >= _INFOS_MAX:  # a long-running worker must not grow without bound
-            _INFOS.clear()
-        _INFOS[token] = info
-    return info
-
-
-def _tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text)
+_first_item = itemgetter(0)
 
 
 def extract_keywords(
@@ -57,17 +25,29 @@ def extract_keywords(
     Words score by frequency (title words count double); a phrase of several words must recur
     (or be in the title) to count as a phrase rather than a chance neighbourhood of words.
     """
-    title_words = _tokens(title or "")
-    words = [*title_words, "|", *_tokens(text)]  # "|": the title is a run of its own
-    get = _INFOS.get
-    infos = [get(w) or _info(w) for w in words]
-    stems = [i[0] for i in infos]
+    words, infos = tokenize(text)
+    return keywords_from_tokens(title, words, infos, limit=limit, minimum=minimum)
+
+
+def keywords_from_tokens(
+    title: str | None,
+    body_words: list[str],
+    body_infos: list[Info],
+    *,
+    limit: int = 8,
+    minimum: int = 5,
+) -> list[str]:
+    """``extract_keywords`` for a body that is already tokenized."""
+    title_words, title_infos = tokenize(title or "")
+    words = [*title_words, "|", *body_words]  # "|": the title is a run of its own
+    infos = [*title_infos, GAP, *body_infos]
+    stems = [i[1] for i in infos]
     # "of" after a gap cannot start a run: it is a gap too (and so is a second "of" after it).
-    for t in [t for t, i in enumerate(infos) if i[3]]:
+    for t in [t for t, i in enumerate(infos) if i[4]]:
         if t == 0 or not stems[t - 1]:
             stems[t] = ""
-    edge = [i[1] for i in infos]
-    long = [i[2] for i in infos]
+    edge = [i[2] for i in infos]
+    long = [i[3] for i in infos]
     n_title = len(title_words)
 
     # Run number of each token: runs are counted where a word follows a gap.
@@ -99,19 +79,23 @@ def extract_keywords(
 
     scored: list[tuple[float, int, int, int, tuple[str, ...]]] = []
     for n, pairs in enumerate(grams, start=1):
-        counts = Counter(k for k, _ in pairs)
+        counts = Counter(map(_first_item, pairs))
         first = dict(reversed(pairs))  # earliest start of each phrase
-        for key, seen in counts.items():
+        if n == 1:
+            for key in counts:
+                t = first[key]
+                pos = run_of[t] - 1
+                scored.append((freq[key[0]] * (1.5 - 0.5 * pos / total), pos, 1, t, key))
+            continue
+        # Most word pairs occur once: a chance neighbourhood of words, not a phrase (unless
+        # the title has it). Filtering first keeps the scoring loop short.
+        recurring = [k for k, seen in counts.items() if seen > 1 or first[k] < n_title]
+        for key in recurring:
             t = first[key]
-            if n > 1 and seen < 2 and t >= n_title:
-                continue  # a chance neighbourhood of words, not a phrase
             pos = run_of[t] - 1
-            early = 1.0 + 0.5 * (1 - pos / total)
-            if n == 1:
-                score = freq[key[0]] * early
-            else:
-                mean = sum(freq[s] for s in key) / n
-                score = mean * seen**0.5 * (1 + 0.3 * (n - 1)) * early
+            mean = sum(freq[s] for s in key) / n
+            early = 1.5 - 0.5 * pos / total
+            score = mean * counts[key] ** 0.5 * (1 + 0.3 * (n - 1)) * early
             scored.append((score, pos, n, t, key))
     # Ties go to the earlier run, then the shorter phrase, then the earlier one.
     scored.sort(key=lambda sk: (-sk[0], sk[1], sk[2], sk[3]))

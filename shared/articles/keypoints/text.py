@@ -69,36 +69,62 @@ def words(text: str) -> list[str]:
     return WORD.findall(text.lower())
 
 
-class _TermCache(dict[str, str]):
-    """Word -> its stem, or "" for a word that carries no topic, computed on first sight.
+# Words that may sit inside a key phrase but never start or end one ("bank of england").
+JOINERS = frozenset({"of", "de", "la", "du", "von", "van", "der", "del"})
+# A word (its inner full stops are cuts: "u.s." reads as "u", ".", "s", "."), or punctuation
+# that ends a run of phrase words. One pass of this serves the ranking and the keywords.
+TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*|[.,;:!?()\[\]\"“”«»/|]|\s[-–—]\s", re.UNICODE)
 
-    Every word of every article goes through here: a lookup that runs in C (``map`` over
-    ``__getitem__``) replaces the stop-word test and the stemmer for words seen before.
-    """
+# What a token is, computed once per distinct token:
+# (ranking term or "", phrase stem or "" for a run break, may start or end a phrase,
+#  long enough to carry a phrase, a joining stop word such as "of").
+Info = tuple[str, str, bool, bool, bool]
+GAP: Info = ("", "", False, False, False)
+
+
+def _describe(token: str) -> Info:
+    lw = token.lower()
+    if not lw[0].isalnum():  # punctuation or a spaced dash
+        return GAP
+    rank = stem(lw) if lw not in STOPWORDS and (len(lw) > 1 or lw.isdigit()) else ""
+    long = len(token) > 2
+    if lw.isdigit():
+        return (rank, "", False, False, False)
+    if lw in JOINERS:
+        return (rank, stem(lw), False, long, lw in STOPWORDS)
+    if lw in STOPWORDS:
+        return GAP
+    return (rank, stem(lw), True, long, False)
+
+
+class _InfoCache(dict[str, Info]):
+    """Token -> Info, filled on first sight. Every token of every article is looked up here,
+    by ``map`` over ``__getitem__``, which runs in C for tokens seen before."""
 
     limit = 200_000
 
-    def __missing__(self, word: str) -> str:
-        t = stem(word) if word not in STOPWORDS and (len(word) > 1 or word.isdigit()) else ""
+    def __missing__(self, token: str) -> Info:
+        info = _describe(token)
         if len(self) >= self.limit:  # a long-running worker must not grow without bound
             self.clear()
-        self[word] = t
-        return t
+        self[token] = info
+        return info
 
 
-_TERMS = _TermCache()
+_INFOS = _InfoCache()
 
 
-def term(word: str) -> str:
-    """The stem of a lower-case word, or "" for a stop word or a lone non-digit character."""
-    return _TERMS[word]
+def tokenize(text: str) -> tuple[list[str], list[Info]]:
+    """The tokens of a text, and what each is."""
+    tokens = TOKEN.findall(text)
+    return tokens, list(map(_INFOS.__getitem__, tokens))
 
 
-def terms_of(word_seq: list[str]) -> list[str]:
-    """Content terms of already lower-cased words, in order (duplicates kept)."""
-    return list(filter(None, map(_TERMS.__getitem__, word_seq)))
+def terms_of(infos: list[Info]) -> list[str]:
+    """Ranking terms of tokenized text, in order (duplicates kept)."""
+    return [i[0] for i in infos if i[0]]
 
 
 def content_terms(text: str) -> list[str]:
     """Stems of the words that carry meaning, in order (duplicates kept)."""
-    return terms_of(words(text))
+    return terms_of(tokenize(text)[1])
