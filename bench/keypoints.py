@@ -1,6 +1,6 @@
 """Key-points benchmark: ROUGE F1 and speed of our extractive backend, lead-3 and sumy LexRank.
 
-    python bench/keypoints.py ../shared/bench/keypoints/cnndm-dev.jsonl [--limit N]
+    python bench/keypoints.py ../shared/bench/keypoints/cnndm-dev.jsonl [--skip N] [--limit N]
 
 FILE is a JSON-lines file of {"id", "article", "highlights": [...]} read in place. Each system
 gives 3 key points per article; predicted points joined with newlines are scored against the
@@ -38,15 +38,15 @@ METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 System = Callable[[str], list[str]]
 
 
-def load(path: Path, limit: int | None) -> list[dict]:
+def load(path: Path, limit: int | None, skip: int = 0) -> list[dict]:
     rows = []
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             if line.strip():
                 rows.append(json.loads(line))
-            if limit and len(rows) >= limit:
+            if limit and len(rows) >= skip + limit:
                 break
-    return rows
+    return rows[skip:]
 
 
 def ours() -> System:
@@ -112,14 +112,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", type=Path)
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
+    parser.add_argument(
+        "--skip", type=int, default=0, help="leave out the first N (e.g. those tuned on)"
+    )
     parser.add_argument("--no-lexrank", action="store_true", help="skip the slow peer system")
     args = parser.parse_args(argv)
-    rows = load(args.file, args.limit)
+    rows = load(args.file, args.limit, args.skip)
     systems: list[tuple[str, System]] = [("ours (extractive)", ours()), ("lead-3", lead3)]
     if not args.no_lexrank:
         systems.append(("sumy LexRank", lexrank()))
     results = {name: evaluate(fn, rows) for name, fn in systems}
 
+    first = args.skip + 1
+    print(f"articles {first}-{args.skip + len(rows)} of the file")
     print(f"{len(rows)} articles, {POINTS} key points, ROUGE F1 x100 (rouge-score, stemmed)")
     if not args.no_lexrank:
         print(

@@ -32,8 +32,9 @@ MAX_UNITS = 400
 @dataclass(frozen=True, slots=True)
 class Weights:
     position: float = 2.0
-    position_scale: float = 3.0  # sentences until the prior halves
-    centrality: float = 0.3
+    # Chosen on dev articles 1-250 only (best R1 + R2 there); 251-500 kept for checking.
+    position_scale: float = 2.0  # sentences until the prior halves
+    centrality: float = 0.6
     title: float = 0.4
     length: float = 0.3
     ideal_words: int = 18

@@ -1,0 +1,66 @@
+"""Shared tokenization, keywords from tokens, and the extractive path's work limits."""
+
+from __future__ import annotations
+
+from keypoints_samples import AI_NEWS, AI_NEWS_TITLE, FLOOD, FLOOD_TITLE, long_report
+
+from articles.keypoints import summarize
+from articles.keypoints.extractive import MAX_UNITS
+from articles.keypoints.keywords import extract_keywords, keywords_from_tokens
+from articles.keypoints.sentences import split_sentences
+from articles.keypoints.text import content_terms, tokenize
+
+
+def test_tokens_cut_at_run_breaks_and_know_their_kind() -> None:
+    words, infos = tokenize("The Bank of England raised rates, again.")
+    assert words == ["The", "Bank", "of", "England", "raised", "rates", ",", "again", "."]
+    kinds = dict(zip(words, infos, strict=True))
+    assert kinds["The"][0] == "" and kinds["The"][1] == ""  # stop word: no term, a run break
+    assert kinds["of"][1] and kinds["of"][4]  # joins a phrase, never starts one
+    assert kinds[","] == ("", "", False, False, False)
+    assert kinds["rates"][0] == kinds["rates"][1] == "rate"
+
+
+def test_content_terms_drop_stop_words_and_keep_numbers() -> None:
+    terms = content_terms("The 3 ministers were charged on Monday.")
+    assert terms == ["3", "minister", "charg", "monday"]
+
+
+def test_keywords_from_sentence_tokens_match_keywords_from_text() -> None:
+    for title, text in ((FLOOD_TITLE, FLOOD), (AI_NEWS_TITLE, AI_NEWS)):
+        words, infos = [], []
+        for unit in split_sentences(text):
+            w, i = tokenize(unit.text)
+            words += [*w, "|"]
+            infos += [*i, ("", "", False, False, False)]
+        assert keywords_from_tokens(title, words, infos) == extract_keywords(title, text)
+        assert summarize(title, text).keywords == extract_keywords(title, text)
+
+
+def test_joined_phrase_is_kept_whole_and_a_leading_of_is_not_part_of_it() -> None:
+    text = (
+        "The Bank of England held rates. Of course the Bank of England may move later. "
+        "Markets expect the Bank of England to wait."
+    )
+    keywords = extract_keywords(None, text)
+    assert keywords[0] == "Bank of England"
+    assert not any(k.lower().startswith("of ") for k in keywords)
+
+
+def test_a_sentence_that_cleans_to_nothing_is_never_a_point() -> None:
+    text = (
+        "(Photo: Reuters)\n"
+        "The council approved the new bridge on Monday after a long debate.\n"
+        "Work will start in spring and take two years to finish.\n"
+        "The bridge will carry cyclists and pedestrians across the river."
+    )
+    points = summarize(None, text, count=4).key_points
+    assert points and all(len(p.split()) >= 4 for p in points)
+
+
+def test_very_long_documents_are_capped_but_still_summarized() -> None:
+    text = long_report(MAX_UNITS)  # several sentences a paragraph: far beyond the cap
+    assert len(split_sentences(text)) > MAX_UNITS
+    result = summarize(None, text, count=5)
+    assert len(result.key_points) == 5
+    assert 5 <= len(result.keywords) <= 10
