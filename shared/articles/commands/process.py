@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
+from articles.commands._progress import ProgressBar
 from articles.errors import ArticleError, InputNotFoundError, TooLargeError
 from articles.extraction import extract
 from articles.extraction.limits import DEFAULT_MAX_BYTES
@@ -156,30 +157,18 @@ def _process_all(
         yield from pool.map(partial(process_one, options=options), sources)
 
 
-class Progress:
-    """A one-line progress bar on stderr, only when a person is watching a long run."""
+class Progress(ProgressBar):
+    """Files done and failed, for runs long enough to be worth watching."""
 
     def __init__(self, total: int, stream: TextIO) -> None:
-        self.total = total
-        self.stream = stream
-        self.enabled = total >= PROGRESS_MIN_FILES and stream.isatty()
+        super().__init__(total, stream, wanted=total >= PROGRESS_MIN_FILES)
         self.done = 0
         self.failed = 0
 
     def step(self, failed: bool) -> None:
         self.done += 1
         self.failed += failed
-        if self.enabled:
-            width = 30
-            filled = width * self.done // self.total
-            bar = "#" * filled + "-" * (width - filled)
-            self.stream.write(f"\r[{bar}] {self.done}/{self.total}  failed: {self.failed}")
-            self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
+        self.show(self.done, f"{self.done}/{self.total}  failed: {self.failed}")
 
 
 def markdown_digest(record: dict[str, Any]) -> str:

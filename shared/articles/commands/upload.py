@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 from typing import Any, TextIO
 
+from articles.commands._progress import ProgressBar
 from articles.commands._remote import (
     CommandError,
     add_aws_arguments,
@@ -51,31 +52,19 @@ def content_type(path: Path) -> str:
     return guessed or "application/octet-stream"
 
 
-class ByteProgress:
-    """Bytes sent across all files, as a bar on stderr when a person is watching."""
+class ByteProgress(ProgressBar):
+    """Bytes sent across all files (boto3 calls it from its transfer threads)."""
 
     def __init__(self, total: int, stream: TextIO) -> None:
-        self.total = max(total, 1)
+        super().__init__(total, stream)
         self.sent = 0
-        self.stream = stream
-        self.enabled = stream.isatty()
         self._lock = threading.Lock()
 
     def __call__(self, chunk: int) -> None:
         with self._lock:
             self.sent += chunk
-            if self.enabled:
-                width = 30
-                filled = width * min(self.sent, self.total) // self.total
-                bar = "#" * filled + "-" * (width - filled)
-                percent = 100 * min(self.sent, self.total) // self.total
-                self.stream.write(f"\r[{bar}] {percent:3d}%  {self.sent}/{self.total} bytes")
-                self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
+            percent = 100 * min(self.sent, self.total) // self.total
+            self.show(self.sent, f"{percent:3d}%  {self.sent}/{self.total} bytes")
 
 
 def run(args: argparse.Namespace) -> int:
