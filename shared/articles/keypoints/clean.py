@@ -8,6 +8,7 @@ sentence, and connectives ("But", "However") pointing at a sentence the reader w
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 # News agencies that appear in datelines: "LONDON (Reuters) -", "(CNN) --".
 _AGENCIES = r"cnn|ap|afp|reuters|upi|bloomberg|dpa|efe|ansa|xinhua|pti|ians|bbc|nyt|ft|aap|cp"
@@ -88,13 +89,27 @@ _QUOTES_DOUBLE = '"“”«»'
 
 
 def is_boilerplate(text: str) -> bool:
-    t = text.strip()
-    low = t.lower()
-    return (
-        any(map(low.__contains__, _BOILERPLATE))
-        or bool(_CREDIT_SENTENCE.match(t))
-        or _looks_like_byline(t)
-    )
+    return boilerplate_test(text)(text)
+
+
+def boilerplate_test(document: str) -> Callable[[str], bool]:
+    """``is_boilerplate`` for the sentences of ``document``, cheaper than one call each.
+
+    Page-furniture phrases are looked for in the whole document once; each sentence is then
+    tested only for the few (usually none) that the document contains.
+    """
+    low_doc = document.lower()
+    phrases = [p for p in _BOILERPLATE if p in low_doc]
+
+    def test(text: str) -> bool:
+        t = text.strip()
+        if phrases:
+            low = t.lower()
+            if any(map(low.__contains__, phrases)):
+                return True
+        return bool(_CREDIT_SENTENCE.match(t)) or _looks_like_byline(t)
+
+    return test
 
 
 def _looks_like_byline(t: str) -> bool:

@@ -11,11 +11,12 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
+from operator import mul
 
-from articles.keypoints.clean import clean_point, is_boilerplate
+from articles.keypoints.clean import boilerplate_test, clean_point
 from articles.keypoints.keywords import keywords_from_tokens
 from articles.keypoints.sentences import Sentence, split_sentences
-from articles.keypoints.text import GAP, Info, content_terms, terms_of, tokenize
+from articles.keypoints.text import UNIT_BREAK, Info, content_terms, rank_term, tokenize_units
 from articles.models import KeyPoints
 
 VERSION = "0.1.0"
@@ -58,6 +59,7 @@ class _Candidate:
     text: str  # as in the article: ranking features come from it
     terms: Counter[str]
     norm: float
+    norm_sq: int
     n_words: int
     score: float = 0.0
     cleaned: str | None = None
@@ -75,20 +77,11 @@ def adaptive_count(text: str) -> int:
     return max(MIN_POINTS, min(MAX_POINTS, 3 + (n - 300) // 350 + (1 if n > 300 else 0)))
 
 
-def _cosine(a: Counter[str], na: float, b: Counter[str], nb: float) -> float:
-    if not na or not nb:
-        return 0.0
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b[k] for k, v in a.items() if k in b) / (na * nb)
-
-
 def _overlap(a: Counter[str], b: Counter[str]) -> float:
     """Share of the smaller sentence's words found in the other one."""
     if not a or not b:
         return 0.0
-    small, big = (a, b) if len(a) <= len(b) else (b, a)
-    return sum(1 for k in small if k in big) / len(small)
+    return len(a.keys() & b.keys()) / min(len(a), len(b))
 
 
 def _length_fit(n: int, w: Weights) -> float:
@@ -121,25 +114,21 @@ def _prepare(
 ) -> tuple[list[_Candidate], Counter[str], list[str], list[Info]]:
     """The candidates, the document's term counts, and its tokens for the keywords.
 
-    Each unit is tokenized once; the ranking and the keywords share the tokens.
+    The whole document is tokenized in one pass; the ranking and the keywords share the
+    tokens, and only the candidates (the first sentences) are cut out of them again.
     """
+    # A book-length tail adds cost, not signal, to centrality and keywords.
+    units = units[:MAX_UNITS]
+    words, infos = tokenize_units([u.text for u in units])
+    is_boilerplate = boilerplate_test("\n".join(u.text for u in units))
+    doc: Counter[str] = Counter(filter(None, map(rank_term, infos)))
     out: list[_Candidate] = []
-    doc: Counter[str] = Counter()
-    all_words: list[str] = []
-    all_infos: list[Info] = []
     section, in_section = 0, 0
-    for n, unit in enumerate(units):
-        if n >= MAX_UNITS:
-            break  # a book-length tail adds cost, not signal, to centrality and keywords
-        unit_words, infos = tokenize(unit.text)
-        all_words += unit_words
-        all_words.append("|")  # units are separate runs for the keywords
-        all_infos += infos
-        all_infos.append(GAP)
-        unit_terms = terms_of(infos)
-        doc.update(unit_terms)
+    end = -1
+    for unit in units:
         if len(out) >= MAX_CANDIDATES:
-            continue
+            break
+        begin, end = end + 1, words.index(UNIT_BREAK, end + 1)
         if unit.kind == "heading":
             if not is_boilerplate(unit.text):
                 section, in_section = section + 1, 0
@@ -147,34 +136,48 @@ def _prepare(
         if is_boilerplate(unit.text):
             continue
         text = unit.text
-        terms = Counter(unit_terms)
+        terms = Counter(filter(None, map(rank_term, infos[begin:end])))
         if not terms:
             continue
-        norm = math.sqrt(sum(v * v for v in terms.values()))
+        counts = terms.values()
+        norm_sq = sum(map(mul, counts, counts))
         out.append(
-            _Candidate(unit, len(out), section, in_section, text, terms, norm, len(text.split()))
+            _Candidate(
+                unit,
+                len(out),
+                section,
+                in_section,
+                text,
+                terms,
+                math.sqrt(norm_sq),
+                norm_sq,
+                len(text.split()),
+            )
         )
         in_section += 1
-    return out, doc, all_words, all_infos
+    return out, doc, words, infos
 
 
 def _score(cands: list[_Candidate], doc: Counter[str], title: Counter[str], w: Weights) -> None:
-    # Similarity to the rest of the document, computed from the sentence's own terms only.
+    # Cosine similarity to the rest of the document (the document minus the sentence's own
+    # words), from sums over the sentence's terms only. With d the document count and v the
+    # sentence count of a term (d >= v: the document includes the sentence):
+    #   dot = sum v (d - v) = sum v d - |s|^2
+    #   |rest|^2 = |doc|^2 - sum (d^2 - (d - v)^2) = |doc|^2 - 2 sum v d + |s|^2
+    # All integers, so the result does not depend on the order of the sums.
     doc_sq = sum(v * v for v in doc.values())
     cent: list[float] = []
     for c in cands:
-        dot, sq = 0.0, doc_sq
-        for k, v in c.terms.items():
-            d = doc[k]
-            r = max(d - v, 0)
-            dot += v * r
-            sq -= d * d - r * r
+        vd = sum(map(mul, c.terms.values(), map(doc.__getitem__, c.terms)))
+        dot = vd - c.norm_sq
+        sq = doc_sq - 2 * vd + c.norm_sq
         cent.append(dot / (c.norm * math.sqrt(sq)) if sq > 0 else 0.0)
     top = max(cent) or 1.0
+    title_keys = title.keys()
     for c, ce in zip(cands, cent, strict=True):
         # Each section opens with its own key fact, as the story opens with its lead.
         pos = w.position_scale / (w.position_scale + c.order_in_section)
-        ttl = sum(1 for k in c.terms if k in title) / len(title) if title else 0.0
+        ttl = len(c.terms.keys() & title_keys) / len(title) if title else 0.0
         c.score = (
             w.position * pos
             + w.centrality * ce / top
