@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -29,12 +27,6 @@ os.environ.pop("AWS_PROFILE", None)
 
 def load_function(name: str) -> ModuleType:
     """Import functions/<name>/app.py under a unique module name (all three are app.py)."""
-    module_name = f"article_functions_{name}_app"
-    if module_name in sys.modules:
-        return sys.modules[module_name]
-    spec = importlib.util.spec_from_file_location(module_name, ROOT / "functions" / name / "app.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[module_name] = module
-    spec.loader.exec_module(module)
-    return module
+    from articles.local.dispatcher import load_module
+
+    return load_module(ROOT / "functions" / name / "app.py")

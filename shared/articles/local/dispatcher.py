@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Callable
     from pathlib import Path
+    from types import ModuleType
 
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sqs.type_defs import MessageTypeDef
@@ -36,8 +37,8 @@ log = logging.getLogger("articles.local")
 MAX_SQS_BATCH = 10  # ReceiveMessage returns at most ten; Lambda batches beyond that span calls
 
 
-def load_handler(path: Path, attribute: str = "handler", *, unique: str | None = None) -> Handler:
-    """Import a function's handler file under its own module name (every function has app.py)."""
+def load_module(path: Path, *, unique: str | None = None) -> ModuleType:
+    """Import a function's code file under its own module name (every function has app.py)."""
     digest = hashlib.sha256(str(path).encode()).hexdigest()[:10]
     name = f"articles_local_fn_{unique or path.parent.name}_{digest}"
     module = sys.modules.get(name)
@@ -48,7 +49,11 @@ def load_handler(path: Path, attribute: str = "handler", *, unique: str | None =
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
-    handler: Handler = getattr(module, attribute)
+    return module
+
+
+def load_handler(path: Path, attribute: str = "handler", *, unique: str | None = None) -> Handler:
+    handler: Handler = getattr(load_module(path, unique=unique), attribute)
     return handler
 
 
