@@ -13,12 +13,11 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from articles.local.cloudformation import load_template, table_definition
+from articles.local.provision import Clients, LocalStackResources, provision
 from tests.conftest import EVENTS, load_function
 
 # The bucket named in events/*.json: the one the local stack derives from the template.
 BUCKET = "article-pipeline-123456789012-us-east-1-8f3ea8a2"
-TABLE = "articles-test"
 
 
 class FakeLambdaContext:
@@ -32,45 +31,21 @@ class FakeLambdaContext:
         return 60_000
 
 
-def _resolve(value: Any, template: dict[str, Any], physical: dict[str, str]) -> str:
-    """The few intrinsics the template uses in function environments."""
-    if isinstance(value, dict) and "Fn::If" in value:  # only AwsEndpointUrl, empty by default
-        condition, _, otherwise = value["Fn::If"]
-        assert condition == "UseLocalEndpoint"
-        return _resolve(otherwise, template, physical)
-    if isinstance(value, dict) and value.get("Ref") == "AWS::NoValue":
-        return ""
-    if isinstance(value, dict) and "Ref" in value:
-        name = value["Ref"]
-        if name in physical:
-            return physical[name]
-        return str(template["Parameters"][name]["Default"])
-    if isinstance(value, dict):
-        raise AssertionError(f"unexpected intrinsic in an environment variable: {value}")
-    return str(value)
-
-
-def function_environment(
-    template: dict[str, Any], logical_id: str, physical: dict[str, str]
-) -> dict[str, str]:
-    """Exactly the variables template.yaml gives this function (Globals included)."""
-    variables = dict(template["Globals"]["Function"]["Environment"]["Variables"])
-    function = template["Resources"][logical_id]["Properties"]
-    variables.update(function.get("Environment", {}).get("Variables", {}))
-    resolved = {name: _resolve(value, template, physical) for name, value in variables.items()}
-    return {name: value for name, value in resolved.items() if value != ""}
-
-
 @dataclass
 class Stack:
-    template: dict[str, Any]
+    resources: LocalStackResources
     s3: Any
     sqs: Any
     dynamodb: Any
-    ingest_queue_url: str
-    summarize_queue_url: str
-    physical: dict[str, str]
     monkeypatch: pytest.MonkeyPatch
+
+    @property
+    def table_name(self) -> str:
+        return self.resources.table_name
+
+    @property
+    def summarize_queue_url(self) -> str:
+        return self.resources.queues["SummarizeQueue"].url
 
     def use_function(self, logical_id: str, **overrides: str) -> None:
         """Set the process environment to what this function gets in AWS."""
@@ -78,7 +53,8 @@ class Stack:
         from articles.pipeline import handlers
         from articles.settings import get_settings
 
-        environment = function_environment(self.template, logical_id, self.physical)
+        # Exactly the variables template.yaml gives this function (Globals included).
+        environment = dict(self.resources.functions[logical_id].environment)
         environment.update(overrides)
         for name in (
             "TABLE_NAME",
@@ -180,20 +156,13 @@ def sqs_event_from_messages(messages: list[dict[str, Any]], queue: str) -> dict[
 
 @pytest.fixture
 def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
-    template = load_template()
+    """The template's bucket, queues and table, created in moto by the local stack's code."""
     with mock_aws():
-        s3 = boto3.client("s3", region_name="us-east-1")
-        sqs = boto3.client("sqs", region_name="us-east-1")
-        dynamodb = boto3.client("dynamodb", region_name="us-east-1")
-        s3.create_bucket(Bucket=BUCKET)
-        s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
-        dynamodb.create_table(**table_definition(template, TABLE))
-        ingest = sqs.create_queue(QueueName="IngestQueue")["QueueUrl"]
-        summarize = sqs.create_queue(QueueName="SummarizeQueue")["QueueUrl"]
-        physical = {
-            "ArticlesTable": TABLE,
-            "ArticlesBucket": BUCKET,
-            "SummarizeQueue": summarize,
-            "IngestQueue": ingest,
-        }
-        yield Stack(template, s3, sqs, dynamodb, ingest, summarize, physical, monkeypatch)
+        clients = Clients(
+            s3=boto3.client("s3", region_name="us-east-1"),
+            sqs=boto3.client("sqs", region_name="us-east-1"),
+            dynamodb=boto3.client("dynamodb", region_name="us-east-1"),
+        )
+        resources = provision(clients)
+        assert resources.bucket_name == BUCKET
+        yield Stack(resources, clients.s3, clients.sqs, clients.dynamodb, monkeypatch)

@@ -10,7 +10,7 @@ import pytest
 
 from articles.records.models import ArticleRecord, SourceObject, Status, record_id
 from articles.records.repository import ArticleRepository
-from tests.functional.conftest import BUCKET, TABLE, Stack, load_event
+from tests.functional.conftest import BUCKET, Stack, load_event
 
 
 def call(stack: Stack, event: dict[str, Any]) -> tuple[int, Any]:
@@ -35,7 +35,7 @@ def request(path: str, query: dict[str, str] | None = None) -> dict[str, Any]:
 def seed(
     stack: Stack, count: int, *, month: str = "2026-11", status: Status = Status.SUMMARIZED
 ) -> list[str]:
-    repo = ArticleRepository(TABLE, client=stack.dynamodb)
+    repo = ArticleRepository(stack.table_name, client=stack.dynamodb)
     ids = []
     for index in range(count):
         key = f"incoming/{month}-{status.value.lower()}-{index:03d}.txt"

@@ -11,7 +11,6 @@ from articles.records.repository import ArticleRepository
 from tests.conftest import FIXTURES
 from tests.functional.conftest import (
     BUCKET,
-    TABLE,
     Stack,
     batch,
     load_event,
@@ -27,7 +26,7 @@ SEQ_2 = "0065F1A8B7C3D2E200"
 
 
 def repository(stack: Stack) -> ArticleRepository:
-    return ArticleRepository(TABLE, client=stack.dynamodb)
+    return ArticleRepository(stack.table_name, client=stack.dynamodb)
 
 
 def extract(stack: Stack, event: dict, **overrides: str) -> list[str]:
@@ -89,7 +88,7 @@ def test_duplicate_delivery_changes_nothing(stack: Stack) -> None:
     assert stack.summarize_messages() == []  # no second summary is paid for
     after = repository(stack).get(record_id(BUCKET, KEY))
     assert before == after
-    count = stack.dynamodb.scan(TableName=TABLE, Select="COUNT")["Count"]
+    count = stack.dynamodb.scan(TableName=stack.table_name, Select="COUNT")["Count"]
     assert count == 3  # the record, the months index and one cached summary: no second record
 
 
@@ -185,7 +184,7 @@ def test_summarize_skips_records_that_moved_on(stack: Stack) -> None:
 
 def test_s3_test_event_is_ignored(stack: Stack) -> None:
     assert extract(stack, load_event("extract-s3-test-event.json")) == []
-    assert stack.dynamodb.scan(TableName=TABLE, Select="COUNT")["Count"] == 0
+    assert stack.dynamodb.scan(TableName=stack.table_name, Select="COUNT")["Count"] == 0
 
 
 @pytest.mark.parametrize(
