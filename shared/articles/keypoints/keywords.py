@@ -8,8 +8,9 @@ over zipped lists instead of a loop per run: documents have hundreds of short ru
 
 from __future__ import annotations
 
+import math
 from collections import Counter
-from itertools import accumulate, count
+from itertools import accumulate, compress, count
 from operator import itemgetter
 
 from articles.keypoints.text import GAP, Info, tokenize
@@ -39,8 +40,9 @@ def keywords_from_tokens(
 ) -> list[str]:
     """``extract_keywords`` for a body that is already tokenized."""
     title_words, title_infos = tokenize(title or "")
-    words = [*title_words, "|", *body_words]  # "|": the title is a run of its own
-    infos = [*title_infos, GAP, *body_infos]
+    # "|": the title is a run of its own; the last one makes sure the list ends with a gap.
+    words = [*title_words, "|", *body_words, "|"]
+    infos = [*title_infos, GAP, *body_infos, GAP]
     stems = [i[1] for i in infos]
     # "of" after a gap cannot start a run: it is a gap too (and so is a second "of" after it).
     for t in [t for t, i in enumerate(infos) if i[4]]:
@@ -56,52 +58,72 @@ def keywords_from_tokens(
     title_runs = run_of[n_title]  # the "|" after the title carries the title's run count
     total = max(1, run_of[-1] - title_runs) if run_of else 1
 
-    s1, s2 = stems[1:], stems[2:]
-    e1, e2 = edge[1:], edge[2:]
-    l1, l2 = long[1:], long[2:]
-    grams: list[list[tuple[tuple[str, ...], int]]] = [
-        [((a,), t) for t, a, e, ln in zip(count(), stems, edge, long) if e and ln],
-        [
-            ((a, b), t)
-            for t, a, b, ea, eb, la, lb in zip(count(), stems, s1, edge, e1, long, l1)
-            if ea and eb and (la or lb)
-        ],
-        [
-            ((a, b, c), t)
-            for t, a, b, c, ea, ec, la, lb, lc in zip(
-                count(), stems, s1, s2, edge, e2, long, l1, l2
-            )
-            if ea and ec and b and (la or lb or lc)
-        ],
-    ]
     freq = Counter(filter(None, stems))
     freq.update(filter(None, stems[:n_title]))  # title words count double
 
-    scored: list[tuple[float, int, int, int, tuple[str, ...]]] = []
-    for n, pairs in enumerate(grams, start=1):
-        counts = Counter(map(_first_item, pairs))
-        first = dict(reversed(pairs))  # earliest start of each phrase
-        if n == 1:
-            for key in counts:
-                t = first[key]
-                pos = run_of[t] - 1
-                scored.append((freq[key[0]] * (1.5 - 0.5 * pos / total), pos, 1, t, key))
-            continue
-        # Most word pairs occur once: a chance neighbourhood of words, not a phrase (unless
-        # the title has it). Filtering first keeps the scoring loop short.
-        recurring = [k for k, seen in counts.items() if seen > 1 or first[k] < n_title]
-        for key in recurring:
+    # A phrase of several words counts only if it recurs or is in the title, and then each
+    # of its words occurs at least twice (title words are counted twice): phrases are only
+    # looked for where both ends are such words, which leaves out most of the document.
+    ok = [e and freq[s] > 1 for s, e in zip(stems, edge, strict=True)]
+    heads = list(compress(count(), ok))  # never the last token: that is always a gap
+    pairs = [((stems[t], stems[t + 1]), t) for t in heads if ok[t + 1] and (long[t] or long[t + 1])]
+    triples = [
+        ((stems[t], stems[t + 1], stems[t + 2]), t)
+        for t in heads
+        if stems[t + 1] and ok[t + 2] and (long[t] or long[t + 1] or long[t + 2])
+    ]
+    scored: list[_Entry] = []
+    for n, grams in ((2, pairs), (3, triples)):
+        counts = Counter(map(_first_item, grams))
+        first = dict(reversed(grams))  # earliest start of each phrase
+        for key, seen in counts.items():
             t = first[key]
+            if seen > 1 or t < n_title:
+                pos = run_of[t] - 1
+                mean = sum(freq[s] for s in key) / n
+                early = 1.5 - 0.5 * pos / total
+                score = mean * seen**0.5 * (1 + 0.3 * (n - 1)) * early
+                scored.append((score, pos, n, t, key))
+
+    # Single words score their frequency times an early bonus of at most 1.5. Those seen
+    # once (at most 1.5) are scored only if the picking gets down to that score.
+    singles = dict(
+        reversed([(a, t) for t, a, e, ln in zip(count(), stems, edge, long) if e and ln])
+    )
+    rare: list[tuple[str, int]] = []
+    for a, t in singles.items():
+        if freq[a] > 1:
             pos = run_of[t] - 1
-            mean = sum(freq[s] for s in key) / n
-            early = 1.5 - 0.5 * pos / total
-            score = mean * counts[key] ** 0.5 * (1 + 0.3 * (n - 1)) * early
-            scored.append((score, pos, n, t, key))
+            scored.append((freq[a] * (1.5 - 0.5 * pos / total), pos, 1, t, (a,)))
+        else:
+            rare.append((a, t))
+    picked = _pick(scored, words, limit, minimum, _RARE_MAX if rare else -math.inf)
+    if picked is None:
+        for a, t in rare:
+            pos = run_of[t] - 1
+            scored.append((freq[a] * (1.5 - 0.5 * pos / total), pos, 1, t, (a,)))
+        picked = _pick(scored, words, limit, minimum, -math.inf)
+    assert picked is not None
+    return picked
+
+
+_Entry = tuple[float, int, int, int, tuple[str, ...]]
+# The highest score a single word seen once can have.
+_RARE_MAX = 1.5
+
+
+def _pick(
+    scored: list[_Entry], words: list[str], limit: int, minimum: int, floor: float
+) -> list[str] | None:
+    """The best phrases, one per idea; None when the list runs down to ``floor`` before the
+    picking is over (entries left out of ``scored`` may score up to ``floor``)."""
     # Ties go to the earlier run, then the shorter phrase, then the earlier one.
     scored.sort(key=lambda sk: (-sk[0], sk[1], sk[2], sk[3]))
     picked: list[str] = []
     picked_stems: list[set[str]] = []
     for score, _, n, t, key in scored:
+        if score <= floor:
+            return None
         stems_set = set(key)
         if score < 2.0 and len(picked) >= minimum:
             break
@@ -112,4 +134,7 @@ def keywords_from_tokens(
         picked_stems.append(stems_set)
         if len(picked) >= limit:
             break
+    else:
+        if floor > -math.inf:
+            return None
     return picked

@@ -64,3 +64,15 @@ def test_very_long_documents_are_capped_but_still_summarized() -> None:
     result = summarize(None, text, count=5)
     assert len(result.key_points) == 5
     assert 5 <= len(result.keywords) <= 10
+
+
+def test_words_seen_once_still_make_keywords_when_nothing_recurs() -> None:
+    # No word repeats: every keyword comes from the words scored only when needed.
+    keywords = extract_keywords(None, "Volcanic ash grounded flights across northern Europe today.")
+    assert len(keywords) >= 5
+    assert keywords[0] == "Volcanic"  # earliest first when frequencies tie
+
+
+def test_a_recurring_word_outranks_words_seen_once() -> None:
+    text = "Glaciers melt. Scientists measured glaciers in Peru. Tourists visit glaciers often."
+    assert extract_keywords(None, text)[0] == "Glaciers"
