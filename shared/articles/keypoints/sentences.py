@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Literal
 
 from articles.keypoints.text import word_list
@@ -51,6 +52,7 @@ _BOUNDARY = re.compile(r"([.!?…]+)([\"'”’»)\]]*)\s+")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•·‣▪–—]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)])\s+(?=\S)")
 _INITIALISM = re.compile(r"^(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,2}$")
 _WORD = re.compile(r"\w+(?:[.'’]\w+)*", re.UNICODE)
+_ALNUM = re.compile(r"[^\W_]")  # what str.isalnum accepts
 
 
 _ATTRIBUTION_START = frozenset(
@@ -61,39 +63,54 @@ _ATTRIBUTION_START = frozenset(
 )
 
 
-def _last_token(text: str) -> str:
-    i = len(text)
-    while i > 0 and not text[i - 1].isspace() and text[i - 1] not in "(\"'“‘":
+# A token ends where one of these begins; whitespace other than " " is handled apart.
+_TOKEN_CUTS = (" ", "(", '"', "'", "“", "‘")
+
+
+def _last_token(line: str, start: int, end: int) -> str:
+    """The last token of ``line[start:end]``: after its last whitespace or opening quote."""
+    cut = max(map(line.rfind, _TOKEN_CUTS, repeat(start), repeat(end)))
+    token = line[max(cut + 1, start) : end]
+    if token.isprintable():  # no tab, no-break space or other whitespace inside
+        return token
+    i = len(token)
+    while i > 0 and not token[i - 1].isspace():
         i -= 1
-    return text[i:]
+    return token[i:]
 
 
-def _is_end(before: str, punct: str, closer: str, after: str) -> bool:
-    """Decide whether the punctuation between ``before`` and ``after`` ends a sentence."""
+def _is_end(token: str, punct: str, closer: str, after: str) -> bool:
+    """Decide whether ``punct`` after the word ``token`` (and before ``after``) ends a sentence."""
     if not after:
         return True
-    nxt = after.lstrip("\"'“‘«([")
-    next_word = _WORD.match(nxt)
-    next_lower = next_word.group(0).lower() if next_word else ""
     if punct[-1] in "!?…" or len(punct) > 1:
         # "Stop!" he said. / "Why?" she asked.  An attribution continues the sentence.
-        return not (closer and nxt[:1].islower() and next_lower in _ATTRIBUTION_START)
-    token = _last_token(before + punct)
-    word = token.rstrip(".").lstrip("(\"'“‘").lower()
-    if not word:
-        return True
-    if closer:
+        if not closer:
+            return True
+        nxt = after.lstrip("\"'“‘«([")
+        return not (nxt[:1].islower() and _next_word(nxt) in _ATTRIBUTION_START)
+    word = (token + punct).rstrip(".").lower()
+    if not word or closer:
         return True  # a quotation ended: "... today." Next sentence.
+    # Most full stops follow an ordinary word: none of the tests below apply.
+    if len(word) > 2 and "." not in word and word not in _NEVER_FINAL and word not in _MAYBE_FINAL:
+        return True
+    nxt = after.lstrip("\"'“‘«([")
     if word in _NEVER_FINAL:
         return word in {"no", "nos", "v"} and not _NUMBERLIKE.match(nxt)
     if _INITIALISM.match(word):  # u.s.  e.g.  i.e.  a.m.
-        return next_lower in _STARTERS and nxt[:1].isupper()
+        return nxt[:1].isupper() and _next_word(nxt) in _STARTERS
     if len(word) == 1 and word.isalpha():
         # An initial ("George W. Bush"); a lone letter rarely ends a sentence.
-        return next_lower in _STARTERS and nxt[:1].isupper()
+        return nxt[:1].isupper() and _next_word(nxt) in _STARTERS
     if word in _MAYBE_FINAL:
-        return next_lower in _STARTERS
+        return _next_word(nxt) in _STARTERS
     return True
+
+
+def _next_word(nxt: str) -> str:
+    m = _WORD.match(nxt)
+    return m.group(0).lower() if m else ""
 
 
 def _split_block(line: str) -> list[str]:
@@ -101,13 +118,12 @@ def _split_block(line: str) -> list[str]:
     start = 0
     for m in _BOUNDARY.finditer(line):
         punct, closer = m.group(1), m.group(2)
-        before = line[start : m.start()]
-        after = line[m.end() : m.end() + 40]
-        if _is_end(before, punct, closer, after):
-            piece = line[start : m.start() + len(punct) + len(closer)].strip()
+        at, end = m.start(), m.end()
+        if _is_end(_last_token(line, start, at), punct, closer, line[end : end + 40]):
+            piece = line[start : at + len(punct) + len(closer)].strip()
             if piece:
                 out.append(piece)
-            start = m.end()
+            start = end
     tail = line[start:].strip()
     if tail:
         out.append(tail)
@@ -118,7 +134,7 @@ def _merge_fragments(parts: list[str]) -> list[str]:
     """Glue back pieces that cannot stand alone (a lone quote mark, "...", a closing bracket)."""
     merged: list[str] = []
     for part in parts:
-        if merged and not any(ch.isalnum() for ch in part):
+        if merged and not _ALNUM.search(part):
             merged[-1] = f"{merged[-1]} {part}"
         else:
             merged.append(part)
