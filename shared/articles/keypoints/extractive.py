@@ -209,8 +209,12 @@ def _select(cands: list[_Candidate], count: int, w: Weights) -> list[_Candidate]
         if content_terms(best.point()):
             chosen.append(best)
             sections.add(best.section)
+            if len(chosen) == count:
+                break  # no later pick needs the overlaps
+            # _overlap, inline: this runs for every candidate left after every pick.
+            keys, n_keys = best.terms.keys(), len(best.terms)
             for c in pool:
-                o = _overlap(c.terms, best.terms)
+                o = len(c.terms.keys() & keys) / min(len(c.terms), n_keys)
                 sim[c.order] = max(sim[c.order], o)
     return sorted(chosen, key=lambda c: c.order)
 
