@@ -37,14 +37,19 @@ STOPWORDS = frozenset(
 )
 
 
+_SUFFIXES = ("ies", "ied", "sses", "ing", "ed", "es", "s", "ly")
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A deliberately light suffix stripper: enough to match "charges"/"charged"/"charge"."""
     w = word
     if len(w) <= 3:
         return w
-    if w.endswith("'s") or w.endswith("’s"):
+    if w.endswith(("'s", "’s")):
         w = w[:-2]
+    if not w.endswith(_SUFFIXES):  # most words: no suffix to try
+        return w[:-1] if w.endswith("e") and len(w) > 4 else w
     for suffix, repl in (
         ("ies", "y"),
         ("ied", "y"),
