@@ -303,3 +303,38 @@ def test_reprocess_request_runs_a_failed_record_again(stack: Stack) -> None:
     record = repository(stack).get(article_id)
     assert record is not None and record.status is Status.EXTRACTED
     assert record.attempts == 2
+
+
+def test_summary_failing_for_good_ends_failed_and_a_redrive_recovers(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import articles.keypoints
+    from articles.errors import SummarizerUnavailableError
+
+    upload_and_extract(stack, KEY, KEY_IN_EVENT, HTML, SEQ_1)
+    (message,) = stack.summarize_messages()
+    message["Attributes"]["ApproximateReceiveCount"] = "5"  # the queue's last delivery
+    event = sqs_event_from_messages([message], "SummarizeQueue")
+
+    def unavailable(*args: object, **kwargs: object) -> None:
+        raise SummarizerUnavailableError("model endpoint not reachable")
+
+    real = articles.keypoints.summarize
+    monkeypatch.setattr(articles.keypoints, "summarize", unavailable)
+    result = stack.invoke("summarize", event)
+    assert [f["itemIdentifier"] for f in result["batchItemFailures"]] == [message["MessageId"]]
+    record = repository(stack).get(record_id(BUCKET, KEY))
+    assert record is not None and record.status is Status.FAILED
+    assert record.error is not None
+    assert (record.error.stage, record.error.code, record.error.retryable) == (
+        "summarize",
+        "summarizer_unavailable",
+        True,
+    )
+
+    # The message is redriven from the dead-letter queue once the model is back.
+    monkeypatch.setattr(articles.keypoints, "summarize", real)
+    assert stack.invoke("summarize", event)["batchItemFailures"] == []
+    record = repository(stack).get(record_id(BUCKET, KEY))
+    assert record is not None and record.status is Status.SUMMARIZED
+    assert record.error is None and record.key_points

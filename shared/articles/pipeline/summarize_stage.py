@@ -31,7 +31,7 @@ def handle_summarize_message(body: str, ctx: PipelineContext, *, receive_count: 
     record = ctx.repository.get(request.id)
     if (
         record is None
-        or record.status is not Status.EXTRACTED
+        or not _awaiting_summary(record)
         or record.content_sha256 != request.content_sha256
         or record.source.sequencer != request.sequencer
     ):
@@ -44,6 +44,19 @@ def handle_summarize_message(body: str, ctx: PipelineContext, *, receive_count: 
         return ctx.record_failure(
             record, as_article_error(exc), stage=STAGE, receive_count=receive_count
         )
+
+
+def _awaiting_summary(record: ArticleRecord) -> bool:
+    """EXTRACTED, or FAILED here for a transient reason (a redrive from the dead-letter queue)."""
+    if record.status is Status.EXTRACTED:
+        return True
+    error = record.error
+    return (
+        record.status is Status.FAILED
+        and error is not None
+        and error.stage == STAGE
+        and error.retryable
+    )
 
 
 def _cache_key(record: ArticleRecord, ctx: PipelineContext) -> str:
