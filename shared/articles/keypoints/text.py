@@ -75,6 +75,18 @@ def words(text: str) -> list[str]:
     return WORD.findall(text.lower())
 
 
+# Counting words are facts, not topics: they may sit inside a phrase ("two stages") but are
+# never a keyword on their own or the end of one.
+NUMBER_WORDS = frozenset(
+    word_list(
+        """zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+        fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy
+        eighty ninety hundred hundreds thousand thousands million millions billion billions
+        trillion dozen dozens first second third fourth fifth sixth seventh eighth ninth tenth
+        half quarter"""
+    )
+)
+
 # Words that may sit inside a key phrase but never start or end one ("bank of england").
 JOINERS = frozenset({"of", "de", "la", "du", "von", "van", "der", "del"})
 # A word (its inner full stops are cuts: "u.s." reads as "u", ".", "s", "."), or punctuation
@@ -100,6 +112,8 @@ def _describe(token: str) -> Info:
         return (rank, stem(lw), False, long, lw in STOPWORDS)
     if lw in STOPWORDS:
         return GAP
+    if lw in NUMBER_WORDS:
+        return (rank, stem(lw), False, long, False)
     return (rank, stem(lw), True, long, False)
 
 

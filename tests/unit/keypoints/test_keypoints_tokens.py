@@ -76,3 +76,14 @@ def test_words_seen_once_still_make_keywords_when_nothing_recurs() -> None:
 def test_a_recurring_word_outranks_words_seen_once() -> None:
     text = "Glaciers melt. Scientists measured glaciers in Peru. Tourists visit glaciers often."
     assert extract_keywords(None, text)[0] == "Glaciers"
+
+
+def test_counting_words_are_never_keywords_on_their_own() -> None:
+    text = (
+        "Two ferries collided in the harbour. Two crews were rescued by two lifeboats. "
+        "The harbour master said the ferries had two radios each. Ferries resumed at noon."
+    )
+    keywords = extract_keywords(None, text)
+    assert "ferries" in [k.lower() for k in keywords]
+    assert not any(k.lower().split()[0] in {"two", "half"} for k in keywords)
+    assert not any(k.lower().split()[-1] in {"two", "half"} for k in keywords)
