@@ -184,3 +184,24 @@ def test_required_parameters_and_outputs() -> None:
     assert {"BucketName", "ApiUrl", "TableName", "IngestQueueUrl", "SummarizeQueueUrl"} <= set(
         TEMPLATE["Outputs"]
     )
+
+
+def test_a_whole_batch_fits_in_the_function_timeout() -> None:
+    """A timed-out invocation records nothing, so a batch's worst case must fit its timeout."""
+    from articles.extraction.limits import DEFAULT_TIMEOUT_SECONDS
+    from articles.keypoints import bedrock
+
+    io_allowance = 10  # S3 and DynamoDB calls around each article
+    extract = FUNCTIONS["ExtractFunction"]
+    (ingest,) = extract["Events"].values()
+    batch = ingest["Properties"]["BatchSize"]
+    assert extract["Timeout"] >= batch * (DEFAULT_TIMEOUT_SECONDS + io_allowance)
+
+    summarize = FUNCTIONS["SummarizeFunction"]
+    (source,) = summarize["Events"].values()
+    assert source["Properties"]["BatchSize"] == {"Fn::If": ["UseBedrock", 1, 5]}
+    one_model_article = (
+        bedrock.MAX_ATTEMPTS * (bedrock.READ_TIMEOUT_SECONDS + 5)  # connect timeout
+        + (bedrock.MAX_ATTEMPTS - 1) * bedrock.MAX_DELAY_SECONDS
+    )
+    assert summarize["Timeout"] >= one_model_article + io_allowance

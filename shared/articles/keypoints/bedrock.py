@@ -26,6 +26,11 @@ DEFAULT_MODEL_ID = "amazon.nova-lite-v1:0"
 CHARS_PER_TOKEN = 4
 DEFAULT_INPUT_TOKENS = 6000
 DEFAULT_OUTPUT_TOKENS = 800
+# One Converse call may take this long before it counts as failed; with MAX_ATTEMPTS and the
+# backoff between them this bounds one article's time, which the function timeout must cover.
+READ_TIMEOUT_SECONDS = 30
+MAX_ATTEMPTS = 4
+MAX_DELAY_SECONDS = 8.0
 
 _RETRYABLE = frozenset(
     {
@@ -112,7 +117,11 @@ def _default_client() -> Any:
     import boto3  # only the Bedrock backend needs it
     from botocore.config import Config
 
-    config = Config(retries={"max_attempts": 1, "mode": "standard"}, read_timeout=60)
+    config = Config(
+        retries={"max_attempts": 1, "mode": "standard"},
+        connect_timeout=5,
+        read_timeout=READ_TIMEOUT_SECONDS,
+    )
     return boto3.client("bedrock-runtime", config=config)
 
 
@@ -126,9 +135,9 @@ class BedrockSummarizer:
         model_id: str | None = None,
         max_input_tokens: int = DEFAULT_INPUT_TOKENS,
         max_output_tokens: int = DEFAULT_OUTPUT_TOKENS,
-        max_attempts: int = 4,
+        max_attempts: int = MAX_ATTEMPTS,
         base_delay: float = 0.5,
-        max_delay: float = 8.0,
+        max_delay: float = MAX_DELAY_SECONDS,
         sleep: Callable[[float], None] = time.sleep,
         jitter: Callable[[], float] = random.random,
         fallback: ExtractiveSummarizer | None = None,
