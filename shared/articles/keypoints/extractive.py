@@ -16,7 +16,14 @@ from operator import mul
 from articles.keypoints.clean import boilerplate_test, clean_point
 from articles.keypoints.keywords import keywords_from_tokens
 from articles.keypoints.sentences import Sentence, split_sentences
-from articles.keypoints.text import UNIT_BREAK, Info, content_terms, rank_term, tokenize_units
+from articles.keypoints.text import (
+    UNIT_BREAK,
+    Info,
+    content_terms,
+    has_terms,
+    rank_term,
+    tokenize_units,
+)
 from articles.models import KeyPoints
 
 VERSION = "0.1.0"
@@ -206,7 +213,10 @@ def _select(cands: list[_Candidate], count: int, w: Weights) -> list[_Candidate]
             break
         pool.remove(best)
         # A sentence that was all dateline, credit or parenthesis leaves nothing to show.
-        if content_terms(best.point()):
+        # Most points come out of the cleaning unchanged: their terms are the candidate's
+        # own, never empty, unless the text held a NUL that the tokenizing dropped.
+        point = best.point()
+        if (point == best.text and UNIT_BREAK not in point) or has_terms(point):
             chosen.append(best)
             sections.add(best.section)
             if len(chosen) == count:

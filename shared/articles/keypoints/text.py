@@ -170,3 +170,8 @@ def terms_of(infos: list[Info]) -> list[str]:
 def content_terms(text: str) -> list[str]:
     """Stems of the words that carry meaning, in order (duplicates kept)."""
     return terms_of(tokenize(text)[1])
+
+
+def has_terms(text: str) -> bool:
+    """Whether ``content_terms(text)`` is non-empty; stops at the first term."""
+    return any(map(rank_term, map(_INFOS.__getitem__, TOKEN.findall(text))))
