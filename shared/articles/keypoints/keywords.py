@@ -83,30 +83,36 @@ def keywords_from_tokens(
                 mean = sum(freq[s] for s in key) / n
                 early = 1.5 - 0.5 * pos / total
                 score = mean * seen**0.5 * (1 + 0.3 * (n - 1)) * early
-                scored.append((score, pos, n, t, key))
+                scored.append((-score, pos, n, t, key))
 
+    n_phrases = len(scored)
     # Single words score their frequency times an early bonus of at most 1.5. Those seen
     # once (at most 1.5) are scored only if the picking gets down to that score.
     singles = dict(
         reversed([(a, t) for t, a, e, ln in zip(count(), stems, edge, long) if e and ln])
     )
-    rare: list[tuple[str, int]] = []
-    for a, t in singles.items():
-        if freq[a] > 1:
-            pos = run_of[t] - 1
-            scored.append((freq[a] * (1.5 - 0.5 * pos / total), pos, 1, t, (a,)))
-        else:
-            rare.append((a, t))
+    scored += [
+        (-freq[a] * (1.5 - 0.5 * (run_of[t] - 1) / total), run_of[t] - 1, 1, t, (a,))
+        for a, t in singles.items()
+        if freq[a] > 1
+    ]
+    # Any single word left out is one seen once; they are listed only when needed.
+    rare = len(scored) - n_phrases < len(singles)
     picked = _pick(scored, words, limit, minimum, _RARE_MAX if rare else -math.inf)
     if picked is None:
-        for a, t in rare:
-            pos = run_of[t] - 1
-            scored.append((freq[a] * (1.5 - 0.5 * pos / total), pos, 1, t, (a,)))
+        scored += [
+            (-freq[a] * (1.5 - 0.5 * (run_of[t] - 1) / total), run_of[t] - 1, 1, t, (a,))
+            for a, t in singles.items()
+            if freq[a] == 1
+        ]
         picked = _pick(scored, words, limit, minimum, -math.inf)
     assert picked is not None
     return picked
 
 
+# Minus the score, so that the natural order of the tuples is the picking order (the best
+# first; ties to the earlier run, the shorter phrase, the earlier one) and sorting needs no
+# key function. No two entries share length and start, so the phrases are never compared.
 _Entry = tuple[float, int, int, int, tuple[str, ...]]
 # The highest score a single word seen once can have.
 _RARE_MAX = 1.5
@@ -117,11 +123,11 @@ def _pick(
 ) -> list[str] | None:
     """The best phrases, one per idea; None when the list runs down to ``floor`` before the
     picking is over (entries left out of ``scored`` may score up to ``floor``)."""
-    # Ties go to the earlier run, then the shorter phrase, then the earlier one.
-    scored.sort(key=lambda sk: (-sk[0], sk[1], sk[2], sk[3]))
+    scored.sort()
     picked: list[str] = []
     picked_stems: list[set[str]] = []
-    for score, _, n, t, key in scored:
+    for neg_score, _, n, t, key in scored:
+        score = -neg_score
         if score <= floor:
             return None
         stems_set = set(key)
