@@ -103,20 +103,21 @@ GAP: Info = ("", "", False, False, False)
 
 
 def _describe(token: str) -> Info:
+    # Runs once per distinct token, but news brings dozens of new ones per article: the
+    # common case (a content word) takes one stop-word test and one stem.
     lw = token.lower()
     if not lw[0].isalnum():  # punctuation or a spaced dash
         return GAP
-    rank = stem(lw) if lw not in STOPWORDS and (len(lw) > 1 or lw.isdigit()) else ""
     long = len(token) > 2
+    if lw in STOPWORDS:  # never a ranking term; "of" still joins phrases
+        return ("", stem(lw), False, long, True) if lw in JOINERS else GAP
+    s = stem(lw)
     if lw.isdigit():
-        return (rank, "", False, False, False)
-    if lw in JOINERS:
-        return (rank, stem(lw), False, long, lw in STOPWORDS)
-    if lw in STOPWORDS:
-        return GAP
-    if lw in NUMBER_WORDS:
-        return (rank, stem(lw), False, long, False)
-    return (rank, stem(lw), True, long, False)
+        return (s, "", False, False, False)
+    rank = s if len(lw) > 1 else ""
+    if lw in JOINERS or lw in NUMBER_WORDS:
+        return (rank, s, False, long, False)
+    return (rank, s, True, long, False)
 
 
 class _InfoCache(dict[str, Info]):
