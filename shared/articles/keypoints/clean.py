@@ -142,7 +142,7 @@ def strip_lead_artifacts(text: str) -> str:
 
 
 def _balance_quotes(t: str) -> str:
-    count = sum(t.count(q) for q in _QUOTES_DOUBLE)
+    count = t.count('"') + t.count("“") + t.count("”") + t.count("«") + t.count("»")
     if count % 2 == 0:
         return t
     if t[:1] in _QUOTES_DOUBLE:
@@ -166,7 +166,7 @@ def _drop_attribution(t: str) -> str:
             continue
         m = pattern.search(t)
         # Keep it when it closes a quotation (the quote needs its speaker) or little remains.
-        quoted = any(q in t for q in _QUOTES_DOUBLE)
+        quoted = '"' in t or "“" in t or "”" in t or "«" in t or "»" in t
         if m and not quoted and len(t[: m.start()].split()) >= 6:
             t = t[: m.start()] + m.group(1)
     return t
@@ -183,7 +183,10 @@ def _upper_first(t: str) -> str:
 
 def clean_point(text: str, *, keep_connective: bool = False) -> str:
     """A sentence as a self-contained key point."""
-    t = _SPACES.sub(" ", text).strip()
+    # Nothing to collapse when every space is a single " ": the only printable character
+    # that \s matches is " ", so a printable text without "  " is already collapsed.
+    t = text if "  " not in text and text.isprintable() else _SPACES.sub(" ", text)
+    t = t.strip()
     t = strip_lead_artifacts(t)
     # The label needs a ":", the credit a bracket, the parenthetical a "(": substring tests
     # are much cheaper than these patterns' searches, which most sentences fail.
