@@ -134,7 +134,9 @@ def _merge_fragments(parts: list[str]) -> list[str]:
     """Glue back pieces that cannot stand alone (a lone quote mark, "...", a closing bracket)."""
     merged: list[str] = []
     for part in parts:
-        if merged and not _ALNUM.search(part):
+        # Most pieces start with a letter or digit (isalnum is the pattern's character
+        # class), so the search runs only for the others.
+        if merged and not part[:1].isalnum() and not _ALNUM.search(part):
             merged[-1] = f"{merged[-1]} {part}"
         else:
             merged.append(part)
@@ -142,7 +144,9 @@ def _merge_fragments(parts: list[str]) -> list[str]:
 
 
 def _is_heading(line: str) -> bool:
-    words = line.split()
+    # At most 13 parts: enough to tell "12 words or fewer", and a paragraph of hundreds of
+    # words (a whole article may be one line) is not split in full only to be counted.
+    words = line.split(maxsplit=12)
     return (0 < len(words) <= 12 and line[-1] not in ".!?…\"'”’:;," and not line.endswith(")")) or (
         len(words) <= 8 and line.endswith(":")
     )
