@@ -128,9 +128,12 @@ def _prepare(
     """
     # A book-length tail adds cost, not signal, to centrality and keywords.
     units = units[:MAX_UNITS]
-    words, infos = tokenize_units([u.text for u in units])
-    is_boilerplate = boilerplate_test("\n".join(u.text for u in units))
-    doc: Counter[str] = Counter(filter(None, map(rank_term, infos)))
+    texts = [u.text for u in units]
+    words, infos = tokenize_units(texts)
+    is_boilerplate = boilerplate_test("\n".join(texts))
+    # Ranking terms listed once, for the document's counts and each candidate's.
+    ranks = list(map(rank_term, infos))
+    doc: Counter[str] = Counter(filter(None, ranks))
     out: list[_Candidate] = []
     section, in_section = 0, 0
     end = -1
@@ -145,7 +148,7 @@ def _prepare(
         if is_boilerplate(unit.text):
             continue
         text = unit.text
-        terms = Counter(filter(None, map(rank_term, infos[begin:end])))
+        terms = Counter(filter(None, ranks[begin:end]))
         if not terms:
             continue
         counts = terms.values()
