@@ -59,6 +59,9 @@ _BOILERPLATE = (
     "cookies",
 )
 _BYLINE = re.compile(r"^(?:by|written by)\b", re.IGNORECASE)
+# Every character that the first letters of _CREDIT_SENTENCE and _BYLINE (p i v c s, b w)
+# match when case is ignored: "ı", "İ" and "ſ" fold to "i" and "s" there too.
+_CREDIT_FIRST = frozenset("pPiIıİvVcCsSſbBwW")
 # Connectives that refer back to a sentence the reader will not have.
 _CONNECTIVE = re.compile(
     r"^(?:but|and|so|yet|or|however|meanwhile|still|moreover|furthermore|also|besides|"
@@ -110,6 +113,8 @@ def boilerplate_test(document: str) -> Callable[[str], bool]:
             low = t.lower()
             if any(map(low.__contains__, phrases)):
                 return True
+        if t[:1] not in _CREDIT_FIRST:  # most sentences: neither pattern can match
+            return False
         return bool(_CREDIT_SENTENCE.match(t)) or _looks_like_byline(t)
 
     return test

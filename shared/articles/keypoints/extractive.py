@@ -177,7 +177,8 @@ def _score(cands: list[_Candidate], doc: Counter[str], title: Counter[str], w: W
     #   dot = sum v (d - v) = sum v d - |s|^2
     #   |rest|^2 = |doc|^2 - sum (d^2 - (d - v)^2) = |doc|^2 - 2 sum v d + |s|^2
     # All integers, so the result does not depend on the order of the sums.
-    doc_sq = sum(v * v for v in doc.values())
+    counts = doc.values()
+    doc_sq = sum(map(mul, counts, counts))
     cent: list[float] = []
     for c in cands:
         vd = sum(map(mul, c.terms.values(), map(doc.__getitem__, c.terms)))
@@ -206,13 +207,15 @@ def _select(cands: list[_Candidate], count: int, w: Weights) -> list[_Candidate]
     # Each candidate's highest overlap with a chosen point, updated as points are chosen.
     sim = dict.fromkeys(range(len(cands)), 0.0)
     sections: set[int] = set()
+    # The weights as locals: read once per pick in the loop below, not once per candidate.
+    redundancy, section, duplicate = w.redundancy, w.section, w.duplicate
     while pool and len(chosen) < count:
         best, best_value = None, -math.inf
         for c in pool:
             s = sim[c.order]
             # Cover the sections of a structured article before a second point from any one.
-            value = c.score - w.redundancy * s - w.section * (c.section in sections)
-            if s < w.duplicate and value > best_value:
+            value = c.score - redundancy * s - section * (c.section in sections)
+            if s < duplicate and value > best_value:
                 best, best_value = c, value
         if best is None:
             break
