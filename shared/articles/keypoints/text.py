@@ -38,10 +38,17 @@ STOPWORDS = frozenset(
 
 
 _SUFFIXES = ("ies", "ied", "sses", "ing", "ed", "es", "s", "ly")
+# The suffix rules in the order they are tried, grouped by the last letter they need: a word
+# is tried only against the rules that can match it, in the same order.
+_RULES_BY_LAST = {
+    "s": (("ies", "y"), ("sses", "ss"), ("es", "e"), ("s", "")),
+    "d": (("ied", "y"), ("ed", "")),
+    "g": (("ing", ""),),
+    "y": (("ly", ""),),
+}
 
 
-@lru_cache(maxsize=65536)
-def stem(word: str) -> str:
+def _stem(word: str) -> str:
     """A deliberately light suffix stripper: enough to match "charges"/"charged"/"charge"."""
     w = word
     if len(w) <= 3:
@@ -50,16 +57,7 @@ def stem(word: str) -> str:
         w = w[:-2]
     if not w.endswith(_SUFFIXES):  # most words: no suffix to try
         return w[:-1] if w.endswith("e") and len(w) > 4 else w
-    for suffix, repl in (
-        ("ies", "y"),
-        ("ied", "y"),
-        ("sses", "ss"),
-        ("ing", ""),
-        ("ed", ""),
-        ("es", "e"),
-        ("s", ""),
-        ("ly", ""),
-    ):
+    for suffix, repl in _RULES_BY_LAST[w[-1]]:
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
             if suffix == "s" and w.endswith(("ss", "us", "is")):
                 break
@@ -68,6 +66,11 @@ def stem(word: str) -> str:
     if w.endswith("e") and len(w) > 4:
         w = w[:-1]
     return w
+
+
+# Token kinds are cached per token (below), which already covers most repeated stemming:
+# the token path calls _stem directly and skips this cache's bookkeeping.
+stem = lru_cache(maxsize=65536)(_stem)
 
 
 def words(text: str) -> list[str]:
@@ -110,8 +113,8 @@ def _describe(token: str) -> Info:
         return GAP
     long = len(token) > 2
     if lw in STOPWORDS:  # never a ranking term; "of" still joins phrases
-        return ("", stem(lw), False, long, True) if lw in JOINERS else GAP
-    s = stem(lw)
+        return ("", _stem(lw), False, long, True) if lw in JOINERS else GAP
+    s = _stem(lw)
     if lw.isdigit():
         return (s, "", False, False, False)
     rank = s if len(lw) > 1 else ""
