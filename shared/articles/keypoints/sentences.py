@@ -69,8 +69,13 @@ _TOKEN_CUTS = (" ", "(", '"', "'", "“", "‘")
 
 def _last_token(line: str, start: int, end: int) -> str:
     """The last token of ``line[start:end]``: after its last whitespace or opening quote."""
-    cut = max(map(line.rfind, _TOKEN_CUTS, repeat(start), repeat(end)))
+    # Usually the last space is the last cut: then the word after it holds no other cut,
+    # and the other five need not be looked for back through the whole sentence.
+    cut = line.rfind(" ", start, end)
     token = line[max(cut + 1, start) : end]
+    if "(" in token or '"' in token or "'" in token or "“" in token or "‘" in token:
+        cut = max(map(line.rfind, _TOKEN_CUTS, repeat(start), repeat(end)))
+        token = line[max(cut + 1, start) : end]
     if token.isprintable():  # no tab, no-break space or other whitespace inside
         return token
     i = len(token)
