@@ -187,17 +187,20 @@ def _score(cands: list[_Candidate], doc: Counter[str], title: Counter[str], w: W
         cent.append(dot / (c.norm * math.sqrt(sq)) if sq > 0 else 0.0)
     top = max(cent) or 1.0
     title_keys = title.keys()
+    # The weights as locals, read once rather than once per candidate.
+    scale, position, centrality = w.position_scale, w.position, w.centrality
+    title_w, length, quote, question = w.title, w.length, w.quote, w.question
     for c, ce in zip(cands, cent, strict=True):
         # Each section opens with its own key fact, as the story opens with its lead.
-        pos = w.position_scale / (w.position_scale + c.order_in_section)
+        pos = scale / (scale + c.order_in_section)
         ttl = len(c.terms.keys() & title_keys) / len(title) if title else 0.0
         c.score = (
-            w.position * pos
-            + w.centrality * ce / top
-            + w.title * ttl
-            + w.length * _length_fit(c.n_words, w)
-            - w.quote * _quoted_share(c.text)
-            - w.question * c.text.endswith("?")
+            position * pos
+            + centrality * ce / top
+            + title_w * ttl
+            + length * _length_fit(c.n_words, w)
+            - quote * _quoted_share(c.text)
+            - question * c.text.endswith("?")
         )
 
 

@@ -101,7 +101,7 @@ def keywords_from_tokens(
             t = first[key]
             if seen > 1 or t < n_title:
                 pos = run_of[t] - 1
-                mean = sum(freq[s] for s in key) / n
+                mean = sum(map(freq.__getitem__, key)) / n
                 early = 1.5 - 0.5 * pos / total
                 score = mean * seen**0.5 * (1 + 0.3 * (n - 1)) * early
                 scored.append((-score, pos, n, t, key))
