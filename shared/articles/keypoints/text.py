@@ -105,22 +105,22 @@ Info = tuple[str, str, bool, bool, bool]
 GAP: Info = ("", "", False, False, False)
 
 
+# Words that are neither stop words nor phrase ends: joiners such as "de", counting words.
+_INNER = (JOINERS | NUMBER_WORDS) - STOPWORDS
+
+
 def _describe(token: str) -> Info:
     # Runs once per distinct token, but news brings dozens of new ones per article: the
-    # common case (a content word) takes one stop-word test and one stem.
+    # common case (a content word) takes one stop-word test, one stem and one set test.
     lw = token.lower()
     if not lw[0].isalnum():  # punctuation or a spaced dash
         return GAP
-    long = len(token) > 2
     if lw in STOPWORDS:  # never a ranking term; "of" still joins phrases
-        return ("", _stem(lw), False, long, True) if lw in JOINERS else GAP
+        return ("", _stem(lw), False, len(token) > 2, True) if lw in JOINERS else GAP
     s = _stem(lw)
     if lw.isdigit():
         return (s, "", False, False, False)
-    rank = s if len(lw) > 1 else ""
-    if lw in JOINERS or lw in NUMBER_WORDS:
-        return (rank, s, False, long, False)
-    return (rank, s, True, long, False)
+    return (s if len(lw) > 1 else "", s, lw not in _INNER, len(token) > 2, False)
 
 
 class _InfoCache(dict[str, Info]):
