@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
@@ -17,6 +16,7 @@ from articles.extraction import html, pdf
 from articles.extraction import text as plain
 from articles.extraction.decoding import decode
 from articles.extraction.detect import HTML, MARKDOWN, PDF, TEXT, detect_format
+from articles.extraction.fields import DocumentFields
 from articles.extraction.language import detect_language
 from articles.extraction.limits import (
     DEFAULT_MAX_BYTES,
@@ -42,20 +42,6 @@ __all__ = [
 ]
 
 
-@dataclass
-class _Fields:
-    """What a format-specific extractor found, before the common finishing steps."""
-
-    text: str
-    title: str | None = None
-    authors: list[str] | None = None
-    published: str | None = None
-    language: str | None = None
-    site_name: str | None = None
-    url: str | None = None
-    description: str | None = None
-
-
 @cache
 def extractor_name(content_type: str) -> str:
     """Name and version of the library doing the heavy lifting for a format."""
@@ -69,48 +55,27 @@ def extractor_name(content_type: str) -> str:
         return library
 
 
-def _extract_html(data: bytes, content_type: str | None, url: str | None) -> _Fields:
+def _extract_html(data: bytes, content_type: str | None, url: str | None) -> DocumentFields:
 
     text, _codec = decode(data, html=True, content_type=content_type)
     tree = html.parse(text)
     meta = html.extract_metadata(tree, url_hint=url)
     body = html.extract_body(tree, meta)
-    return _Fields(
+    return DocumentFields(
         text=body,
         title=meta.title,
         authors=meta.authors,
         published=meta.published,
-        language=meta.language or detect_language(body),
+        language=meta.language,
         site_name=meta.site_name,
         url=meta.url,
         description=meta.description,
     )
 
 
-def _extract_text(data: bytes, content_type: str | None, markdown: bool) -> _Fields:
-
+def _extract_text(data: bytes, content_type: str | None, markdown: bool) -> DocumentFields:
     decoded, _codec = decode(data, content_type=content_type)
-    doc = plain.extract_text(decoded, markdown=markdown)
-    return _Fields(
-        text=doc.text,
-        title=doc.title,
-        authors=doc.authors,
-        published=doc.published,
-        language=detect_language(doc.text),
-        description=doc.description,
-    )
-
-
-def _extract_pdf(data: bytes) -> _Fields:
-
-    doc = pdf.extract_pdf(data)
-    return _Fields(
-        text=doc.text,
-        title=doc.title,
-        authors=doc.authors,
-        published=doc.published,
-        language=detect_language(doc.text),
-    )
+    return plain.extract_text(decoded, markdown=markdown)
 
 
 def extract(
@@ -136,7 +101,7 @@ def extract(
             if kind == HTML:
                 fields = _extract_html(data, content_type, url)
             elif kind == PDF:
-                fields = _extract_pdf(data)
+                fields = pdf.extract_pdf(data)
             else:
                 fields = _extract_text(data, content_type, markdown=kind == MARKDOWN)
     except ArticleError:
@@ -156,7 +121,7 @@ def extract(
         text=text,
         authors=fields.authors or [],
         published=fields.published,
-        language=fields.language,
+        language=fields.language or detect_language(text),
         site_name=fields.site_name,
         url=fields.url,
         description=fields.description,

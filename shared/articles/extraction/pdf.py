@@ -5,10 +5,10 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from typing import Any
 
 from articles.errors import CorruptDocumentError, EncryptedDocumentError, NoTextFoundError
+from articles.extraction.fields import DocumentFields
 
 MAX_PAGES = 500
 # Running heads are short; a full-width line repeated on every page is more likely content.
@@ -22,14 +22,6 @@ _DIGITS = re.compile(r"\d+")
 _BULLET = re.compile(r"^\s*[•●▪◦‣\-–*]\s+")
 _SENTENCE_END = (".", "!", "?", ":", "”", '"', "…")
 _PLACEHOLDER_TITLES = {"untitled", "microsoft word", "document", "title", "none"}
-
-
-@dataclass
-class PdfDocument:
-    text: str
-    title: str | None = None
-    authors: list[str] = field(default_factory=list)
-    published: str | None = None
 
 
 def _open(data: bytes) -> Any:
@@ -144,7 +136,7 @@ def _metadata_title(reader: Any) -> tuple[str | None, list[str], str | None]:
     return title, authors, published
 
 
-def extract_pdf(data: bytes) -> PdfDocument:
+def extract_pdf(data: bytes) -> DocumentFields:
     reader = _open(data)
     pages = _page_lines(reader)
     furniture = _furniture(pages)
@@ -165,7 +157,7 @@ def extract_pdf(data: bytes) -> PdfDocument:
         title = first
     if title and blocks and " ".join(blocks[0].split()).lower() == title.lower():
         blocks.pop(0)  # the title is metadata, not body
-    return PdfDocument(
+    return DocumentFields(
         text="\n\n".join(blocks).replace("\n\n- ", "\n- "),
         title=title,
         authors=authors,

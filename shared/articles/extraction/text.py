@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from articles.errors import NoTextFoundError
 from articles.extraction.boilerplate import is_boilerplate_line, kept_indices
+from articles.extraction.fields import DocumentFields
 from articles.extraction.html import normalize_date, split_authors
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*\n", re.DOTALL)
@@ -31,15 +32,6 @@ _DATELINE = re.compile(
 TITLE_MAX_WORDS = 20
 TITLE_MAX_CHARS = 160
 MIN_WRAP_WIDTH = 40
-
-
-@dataclass
-class TextDocument:
-    text: str
-    title: str | None = None
-    authors: list[str] = field(default_factory=list)
-    published: str | None = None
-    description: str | None = None
 
 
 @dataclass
@@ -155,7 +147,7 @@ def _title_like(block: _Block) -> bool:
     )
 
 
-def extract_text(text: str, *, markdown: bool) -> TextDocument:
+def extract_text(text: str, *, markdown: bool) -> DocumentFields:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
     fields: dict[str, str] = {}
     if markdown:
@@ -196,7 +188,7 @@ def extract_text(text: str, *, markdown: bool) -> TextDocument:
     body = _render(kept)
     if not body.strip():
         raise NoTextFoundError("the document contains no article text")
-    return TextDocument(
+    return DocumentFields(
         text=body,
         title=title,
         authors=authors,
