@@ -15,7 +15,7 @@ from articles.pipeline.messages import (
     SummarizeRequest,
     parse_ingest_message,
 )
-from articles.records.models import ArticleRecord, SourceObject, Status, utc_now
+from articles.records.models import ArticleRecord, SourceObject, Status, record_id, utc_now
 from articles.settings import TEXT_PREFIX
 from articles.tracing import tracer
 
@@ -58,17 +58,11 @@ def handle_ingest_message(
     return outcomes
 
 
-def _record_id(source: SourceObject) -> str:
-    from articles.records.models import record_id
-
-    return record_id(source.bucket, source.key)
-
-
 @tracer.capture_method
 def process_creation(
     source: SourceObject, ctx: PipelineContext, *, receive_count: int = 1, force: bool = False
 ) -> Outcome:
-    article_id = _record_id(source)
+    article_id = record_id(source.bucket, source.key)
     logger.set_correlation_id(article_id)
     existing = ctx.repository.get(article_id)
     action = decide_creation(existing, source, force=force)
@@ -192,7 +186,7 @@ def _delete_text(text_key: str, ctx: PipelineContext) -> None:
 
 @tracer.capture_method
 def process_removal(source: SourceObject, ctx: PipelineContext) -> Outcome:
-    article_id = _record_id(source)
+    article_id = record_id(source.bucket, source.key)
     logger.set_correlation_id(article_id)
     existing = ctx.repository.get(article_id)
     action = decide_removal(existing, source)
