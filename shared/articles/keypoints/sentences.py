@@ -3,8 +3,8 @@
 Text from the extraction engine keeps paragraphs on their own lines. Each line is a block:
 list items and headings are units of their own, prose lines are cut at sentence ends. A
 full stop after an abbreviation ("Dr.", "e.g.", "No. 5", "U.S. officials") or inside a
-number ("3.5") is not an end; "!" or "?" inside a quotation followed by its attribution
-("Stop!" he said) is not an end either.
+number ("3.5") is not an end; "!" or "?" closing a quotation that the sentence goes on after
+("Stop!" he said; orders for "What Pet Should I Get?" climbed) is not an end either.
 """
 
 from __future__ import annotations
@@ -55,14 +55,6 @@ _WORD = re.compile(r"\w+(?:[.'’]\w+)*", re.UNICODE)
 _ALNUM = re.compile(r"[^\W_]")  # what str.isalnum accepts
 
 
-_ATTRIBUTION_START = frozenset(
-    word_list(
-        """he she they it we i you said says asked added told cried shouted wrote the a an his her
-        their our one someone another"""
-    )
-)
-
-
 # A token ends where one of these begins; whitespace other than " " is handled apart.
 _TOKEN_CUTS = (" ", "(", '"', "'", "“", "‘")
 
@@ -89,11 +81,11 @@ def _is_end(token: str, punct: str, closer: str, after: str) -> bool:
     if not after:
         return True
     if punct[-1] in "!?…" or len(punct) > 1:
-        # "Stop!" he said. / "Why?" she asked.  An attribution continues the sentence.
+        # "Stop!" he said. / Orders for "What Pet Should I Get?" continue to climb.
+        # After a closing quote, a lower-case word continues the sentence.
         if not closer:
             return True
-        nxt = after.lstrip("\"'“‘«([")
-        return not (nxt[:1].islower() and _next_word(nxt) in _ATTRIBUTION_START)
+        return not after.lstrip("\"'“‘«([")[:1].islower()
     word = (token + punct).rstrip(".").lower()
     if not word or closer:
         return True  # a quotation ended: "... today." Next sentence.

@@ -50,6 +50,24 @@ def test_quotations_keep_their_attribution() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Orders for “What Pet Should I Get?” keep climbing. It ships in July.",
+            ["Orders for “What Pet Should I Get?” keep climbing.", "It ships in July."],
+        ),
+        (
+            "Crews heard 'help!' and 'fire!' from the house. They went in.",
+            ["Crews heard 'help!' and 'fire!' from the house.", "They went in."],
+        ),
+        ('"Why?" The room went quiet.', ['"Why?"', "The room went quiet."]),
+    ],
+)
+def test_a_quoted_question_or_exclamation_inside_a_sentence(text: str, expected: list[str]) -> None:
+    assert sentence_texts(text) == expected
+
+
 def test_list_items_and_headings_are_units_of_their_own() -> None:
     text = "The plan has 3 parts.\nChanges\n- lower fees\n* faster refunds.\n3) a new app\nOk."
     units = split_sentences(text)
