@@ -101,6 +101,14 @@ class SourceMissingError(PermanentError):
     code = "source_missing"
 
 
+class StalledError(TransientError):
+    """No stage finished with the article for too long: a function died mid-way (out of
+    memory, a crash) after its last allowed delivery, or its message was lost. A later
+    delivery, a dead-letter redrive or ``articles reprocess`` picks it up again."""
+
+    code = "stalled"
+
+
 class InternalError(TransientError):
     """An unexpected failure: retried, and reported with this code if it persists."""
 

@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 DEFAULT_MAX_OBJECT_BYTES = 10 * 1024 * 1024
 DEFAULT_BEDROCK_MODEL_ID = "amazon.nova-lite-v1:0"
+# A record with no progress for this long is marked FAILED (stalled); see articles.pipeline.sweep.
+DEFAULT_STALLED_AFTER_MINUTES = 24 * 60
 # Extracted text lives beside the uploads, under a prefix the bucket notifications ignore.
 TEXT_PREFIX = "texts/"
 
@@ -41,6 +43,9 @@ class Settings(BaseModel):
     summarizer: Literal["extractive", "bedrock"] = Field(default="extractive", alias="SUMMARIZER")
     bedrock_model_id: str = Field(default=DEFAULT_BEDROCK_MODEL_ID, alias="BEDROCK_MODEL_ID")
     max_receive_count: int = Field(default=5, ge=1, alias="MAX_RECEIVE_COUNT")
+    stalled_after_minutes: int = Field(
+        default=DEFAULT_STALLED_AFTER_MINUTES, ge=60, alias="STALLED_AFTER_MINUTES"
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

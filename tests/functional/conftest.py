@@ -65,6 +65,7 @@ class Stack:
             "SUMMARIZER",
             "BEDROCK_MODEL_ID",
             "MAX_RECEIVE_COUNT",
+            "STALLED_AFTER_MINUTES",
         ):
             self.monkeypatch.delenv(name, raising=False)
         for name, value in environment.items():
@@ -74,9 +75,11 @@ class Stack:
         routes.queries.cache_clear()
 
     def invoke(self, function: str, event: dict[str, Any], **overrides: str) -> dict[str, Any]:
-        logical_id = {"extract": "ExtractFunction", "summarize": "SummarizeFunction"}.get(
-            function, "ApiFunction"
-        )
+        logical_id = {
+            "extract": "ExtractFunction",
+            "summarize": "SummarizeFunction",
+            "sweep": "SweepFunction",
+        }.get(function, "ApiFunction")
         self.use_function(logical_id, **overrides)
         module = load_function(function)
         result: dict[str, Any] = module.handler(event, FakeLambdaContext())

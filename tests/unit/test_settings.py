@@ -10,6 +10,7 @@ def test_defaults() -> None:
     assert settings.max_object_bytes == DEFAULT_MAX_OBJECT_BYTES
     assert settings.summarizer == "extractive"
     assert settings.key_point_target is None  # 0 lets the engine adapt the count
+    assert settings.stalled_after_minutes == 24 * 60
 
 
 def test_values_come_from_the_environment() -> None:
@@ -25,7 +26,12 @@ def test_values_come_from_the_environment() -> None:
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("KEY_POINT_COUNT", "9"), ("SUMMARIZER", "gpt"), ("MAX_OBJECT_BYTES", "lots")],
+    [
+        ("KEY_POINT_COUNT", "9"),
+        ("SUMMARIZER", "gpt"),
+        ("MAX_OBJECT_BYTES", "lots"),
+        ("STALLED_AFTER_MINUTES", "5"),  # shorter than a message's retry cycle
+    ],
 )
 def test_invalid_values_name_the_variable(name: str, value: str) -> None:
     with pytest.raises(ConfigurationError, match=name):

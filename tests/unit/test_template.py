@@ -37,8 +37,13 @@ def test_cfn_lint_is_clean() -> None:
     assert matches == [], "\n".join(str(match) for match in matches)
 
 
-def test_three_functions_on_the_lambda_runtime() -> None:
-    assert set(FUNCTIONS) == {"ExtractFunction", "SummarizeFunction", "ApiFunction"}
+def test_four_functions_on_the_lambda_runtime() -> None:
+    assert set(FUNCTIONS) == {
+        "ExtractFunction",
+        "SummarizeFunction",
+        "ApiFunction",
+        "SweepFunction",
+    }
     globals_ = TEMPLATE["Globals"]["Function"]
     assert globals_["Runtime"] == "python3.13"
     assert globals_["Architectures"] == ["arm64"]
@@ -75,6 +80,31 @@ def test_only_the_functions_that_need_them_get_write_access() -> None:
     assert "sqs:SendMessage" in by_function["ExtractFunction"]
     assert "bedrock:InvokeModel" in by_function["SummarizeFunction"]
     assert not any(action.startswith("bedrock:") for action in by_function["ExtractFunction"])
+    # The sweep finds waiting records through the status index only and rewrites them whole.
+    assert by_function["SweepFunction"] == {
+        "dynamodb:Query",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+    }
+    (query,) = [
+        st for fn, st in _statements() if fn == "SweepFunction" and st["Action"] == "dynamodb:Query"
+    ]
+    assert query["Resource"] == {"Fn::Sub": "${ArticlesTable.Arn}/index/by-status"}
+
+
+def test_the_sweep_runs_on_a_schedule_with_a_safe_threshold() -> None:
+    (event,) = FUNCTIONS["SweepFunction"]["Events"].values()
+    assert event["Type"] == "Schedule"
+    parameter = TEMPLATE["Parameters"]["StalledAfterMinutes"]
+    variables = FUNCTIONS["SweepFunction"]["Environment"]["Variables"]
+    assert variables["STALLED_AFTER_MINUTES"] == {"Ref": "StalledAfterMinutes"}
+    # Never shorter than a message's whole retry cycle on either queue, so the sweep cannot
+    # end a record whose next delivery is merely waiting out a visibility timeout.
+    for queue in ("IngestQueue", "SummarizeQueue"):
+        properties = RESOURCES[queue]["Properties"]
+        cycle = properties["VisibilityTimeout"] * properties["RedrivePolicy"]["maxReceiveCount"]
+        assert parameter["Default"] * 60 >= cycle
+    assert parameter["MinValue"] == Settings.model_fields["stalled_after_minutes"].metadata[0].ge
 
 
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))
@@ -168,6 +198,7 @@ def test_alarms_watch_dead_letter_queues_and_function_errors() -> None:
         "ExtractFunction",
         "SummarizeFunction",
         "ApiFunction",
+        "SweepFunction",
     }
 
 

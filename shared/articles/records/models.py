@@ -48,8 +48,14 @@ def normalise_sequencer(sequencer: str | None) -> str:
     return (sequencer or "").upper().ljust(SEQUENCER_WIDTH, "0")
 
 
+def iso_utc(moment: datetime) -> str:
+    """The one timestamp format records use: ISO 8601 UTC with milliseconds, so that stored
+    timestamps compare correctly as plain strings (also inside DynamoDB expressions)."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
 def utc_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso_utc(datetime.now(UTC))
 
 
 class SourceObject(BaseModel):

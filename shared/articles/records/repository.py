@@ -27,6 +27,8 @@ from articles.records.cursor import Cursor, decode_cursor, encode_cursor
 from articles.records.models import ArticleRecord, Status, utc_now
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
     from mypy_boto3_dynamodb import DynamoDBClient
 
 MONTHS_KEY = "META#months"
@@ -210,6 +212,36 @@ class ArticleRepository:
                 return RecordPage(records, None)
             start_key = None
         return RecordPage(records, None)
+
+    def records_not_updated_since(
+        self, statuses: Iterable[Status], cutoff: str
+    ) -> Iterator[ArticleRecord]:
+        """Records in any of ``statuses`` whose last write is older than ``cutoff``.
+
+        Reads the by-status index, one partition per status and month (never a Scan); the
+        index is eventually consistent, so callers re-read a record before acting on it.
+        """
+        for month in self._months():
+            for status in statuses:
+                start_key: dict[str, Any] | None = None
+                while True:
+                    kwargs: dict[str, Any] = {
+                        "TableName": self.table_name,
+                        "IndexName": BY_STATUS_INDEX,
+                        "KeyConditionExpression": "status_pk = :p",
+                        "FilterExpression": "updated_at < :cutoff",
+                        "ExpressionAttributeValues": {
+                            ":p": {"S": f"S#{status.value}#{month}"},
+                            ":cutoff": {"S": cutoff},
+                        },
+                    }
+                    if start_key:
+                        kwargs["ExclusiveStartKey"] = start_key
+                    response = self._call("query", **kwargs)
+                    yield from map(self._record_from_item, response["Items"])
+                    start_key = response.get("LastEvaluatedKey")
+                    if not start_key:
+                        break
 
     def _query_month(
         self, month: str, status: str | None, limit: int, start_key: dict[str, str] | None

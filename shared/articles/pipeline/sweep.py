@@ -1,0 +1,96 @@
+"""Ending records that stopped moving, so that every upload reaches a terminal state.
+
+The stages record every failure they live to see (``PipelineContext.record_failure``). What no
+stage can record is its own death: an invocation killed on a message's last allowed delivery
+(out of memory, a runtime crash) leaves the record QUEUED or EXTRACTED while SQS moves the
+message to the dead-letter queue. Run on a schedule, the sweep ends such records as FAILED
+with the retryable code ``stalled`` and says how to resume them.
+
+Marking is harmless if the message is in fact still on its way (a very long backlog): a
+record FAILED with a retryable error is exactly what a later delivery, a dead-letter redrive or
+``articles reprocess`` resumes from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from articles.errors import ConcurrentUpdateError, StalledError
+from articles.observability import count_failure, logger
+from articles.records.models import ErrorInfo, Status, iso_utc
+
+if TYPE_CHECKING:
+    from articles.records.repository import ArticleRepository
+    from articles.settings import Settings
+
+# The stage a record waits for in each non-terminal status.
+WAITING_FOR = {Status.QUEUED: "extract", Status.EXTRACTED: "summarize"}
+# Records ended per run; a bigger backlog is finished by the next runs.
+MAX_RECORDS_PER_RUN = 1000
+
+
+@dataclass
+class SweepReport:
+    cutoff: str
+    failed: list[str] = field(default_factory=list)
+    skipped: int = 0  # moved on (or changed) since the index was read
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"cutoff": self.cutoff, "failed": self.failed, "skipped": self.skipped}
+
+
+def sweep_stalled(
+    repository: ArticleRepository,
+    *,
+    stalled_after: timedelta,
+    now: datetime | None = None,
+    max_records: int = MAX_RECORDS_PER_RUN,
+) -> SweepReport:
+    """Mark FAILED (stalled) every QUEUED or EXTRACTED record unchanged for ``stalled_after``."""
+    cutoff = iso_utc((now or datetime.now(UTC)) - stalled_after)
+    report = SweepReport(cutoff=cutoff)
+    for candidate in repository.records_not_updated_since(WAITING_FOR, cutoff):
+        if len(report.failed) + report.skipped >= max_records:
+            break
+        record = repository.get(candidate.id)  # the index may lag behind the table
+        if record is None or record.status not in WAITING_FOR or record.updated_at >= cutoff:
+            report.skipped += 1
+            continue
+        stage = WAITING_FOR[record.status]
+        error = StalledError(
+            f"no progress at the {stage} stage since {record.updated_at}: the function most "
+            "likely stopped mid-way. A dead-letter queue redrive or "
+            f"`articles reprocess {record.id}` runs it again."
+        )
+        info = ErrorInfo(code=error.code, message=error.message, stage=stage, retryable=True)
+        try:
+            repository.save(
+                record.model_copy(update={"status": Status.FAILED, "error": info}),
+                expected_revision=record.revision,
+            )
+        except ConcurrentUpdateError:
+            report.skipped += 1  # a stage wrote in the meantime: the record is moving
+            continue
+        count_failure(stage, error.code)
+        logger.warning(
+            "stalled article marked failed",
+            extra={"article_id": record.id, "stage": stage, "last_update": record.updated_at},
+        )
+        report.failed.append(record.id)
+    return report
+
+
+def sweep_with_settings(
+    settings: Settings, repository: ArticleRepository | None = None
+) -> SweepReport:
+    """The scheduled run: table and threshold from the environment."""
+    from articles.records.repository import ArticleRepository
+
+    settings.require("table_name")
+    assert settings.table_name is not None
+    return sweep_stalled(
+        repository or ArticleRepository(settings.table_name),
+        stalled_after=timedelta(minutes=settings.stalled_after_minutes),
+    )
