@@ -45,6 +45,14 @@ _STARTERS = frozenset(
         meanwhile also then now still one some many most no not"""
     )
 )
+# German month names, capitalised after an ordinal ("am 3. Mai"); languages that write
+# months in lower case ("den 3. juni") are covered by the lower-case test.
+_MONTHS = frozenset(
+    word_list(
+        """januar jänner februar märz april mai juni juli august september oktober november
+        dezember"""
+    )
+)
 # "No." before a number is an abbreviation; before anything else it is the word "no".
 _NUMBERLIKE = re.compile(r"^[\d#(]")
 # Candidate end: terminal punctuation, optional closing quotes/brackets, then whitespace.
@@ -102,6 +110,10 @@ def _is_end(token: str, punct: str, closer: str, after: str) -> bool:
         return nxt[:1].isupper() and _next_word(nxt) in _STARTERS
     if word in _MAYBE_FINAL:
         return _next_word(nxt) in _STARTERS
+    if word.isdigit() and len(word) <= 2:
+        # An ordinal in German and the Nordic languages: "am 3. Mai", "als 2. ins Ziel".
+        # A quotation opening after it starts a new sentence, whatever its case.
+        return not (after[:1].islower() or _next_word(after) in _MONTHS)
     return True
 
 

@@ -68,6 +68,16 @@ def test_a_quoted_question_or_exclamation_inside_a_sentence(text: str, expected:
     assert sentence_texts(text) == expected
 
 
+def test_ordinals_written_with_a_full_stop_do_not_end_a_sentence() -> None:
+    text = 'Die Wahl findet am 3. Mai statt. Sie kam als 2. ins Ziel. He was 81. "It was time."'
+    assert sentence_texts(text) == [
+        "Die Wahl findet am 3. Mai statt.",
+        "Sie kam als 2. ins Ziel.",
+        "He was 81.",
+        '"It was time."',
+    ]
+
+
 def test_list_items_and_headings_are_units_of_their_own() -> None:
     text = "The plan has 3 parts.\nChanges\n- lower fees\n* faster refunds.\n3) a new app\nOk."
     units = split_sentences(text)
