@@ -13,7 +13,7 @@ from collections import Counter
 from itertools import compress, count
 from operator import itemgetter
 
-from articles.keypoints.text import GAP, Info, tokenize
+from articles.keypoints.text import GAP, Info, looks_verbal, token_info, tokenize
 
 _first_item = itemgetter(0)
 # Info fields: phrase stem, may start or end a phrase, long enough, joining stop word.
@@ -142,6 +142,7 @@ def _pick(
     """The best phrases, one per idea; None when the list runs down to ``floor`` before the
     picking is over (entries left out of ``scored`` may score up to ``floor``)."""
     scored.sort()
+    lower_forms: set[str] | None = None  # the document's tokens, once a capital needs them
     picked: list[str] = []
     picked_stems: list[set[str]] = []
     for neg_score, _, n, t, key in scored:
@@ -154,7 +155,15 @@ def _pick(
         # One phrase per idea: skip phrases that share a word with a chosen one.
         if any(stems_set & p for p in picked_stems):
             continue
-        picked.append(" ".join(words[t : t + n]))
+        shown = words[t : t + n]
+        if any(w[:1].isupper() for w in shown):
+            if lower_forms is None:
+                lower_forms = set(words)
+            recased = _common_case(shown, lower_forms)
+            if recased is None:
+                continue
+            shown = recased
+        picked.append(_without_possessive(" ".join(shown)))
         picked_stems.append(stems_set)
         if len(picked) >= limit:
             break
@@ -162,3 +171,33 @@ def _pick(
         if floor > -math.inf:
             return None
     return picked
+
+
+def _common_case(shown: list[str], lower_forms: set[str]) -> list[str] | None:
+    """The phrase with words capitalised only where a sentence starts put in lower case.
+
+    "Temperature" at the head of a paragraph is the word "temperature" when the text also
+    has it in lower case, and "Keep" is the verb whatever else the text has; a name
+    ("Europe") never appears in lower case. Once lower-cased, a word may
+    turn out to be a verb or a plain adjective ("Keep"): then it cannot end the phrase, or be
+    one alone, and None says so.
+    """
+    out = [
+        w.lower()
+        if w[:1].isupper()
+        and not w.isupper()
+        and (w.lower() in lower_forms or looks_verbal(w.lower()))
+        else w
+        for w in shown
+    ]
+    _, _, edge, carries, _ = token_info(out[-1])
+    if not edge or (len(out) == 1 and not carries):
+        return None
+    return out
+
+
+def _without_possessive(phrase: str) -> str:
+    """ "France's" -> "France": the keyword is the thing, not its belonging."""
+    if phrase.endswith(("'s", "’s")) and len(phrase) > 3:
+        return phrase[:-2]
+    return phrase

@@ -108,6 +108,53 @@ GAP: Info = ("", "", False, False, False)
 # Words that are neither stop words nor phrase ends: joiners such as "de", counting words.
 _INNER = (JOINERS | NUMBER_WORDS) - STOPWORDS
 
+# Prepositions the stop words leave out. They carry a little for ranking, but a key phrase
+# never runs across one ("comeback across Europe" is two ideas).
+_PHRASE_BREAKS = frozenset(
+    word_list(
+        """across behind beside besides beyond inside outside near amid amidst despite except
+        throughout alongside unlike versus ago"""
+    )
+)
+
+# Without part-of-speech tagging, a few cues keep verbs and plain adjectives from being key
+# phrases on their own or their last word ("build", "small", "sourdough starter taught"):
+# these words, their -s forms, and -ed forms. Capitalised, a word may be a name ("United").
+_NOT_NOUNS = frozenset(
+    word_list(
+        """look make take give come keep seem become want know think tell find try leave feel
+        begin bring happen write stand lose meet include continue learn understand follow
+        create allow spend grow walk remember consider appear buy wait serve die send expect
+        build stay reach remain suggest raise decide pull claim believe ensure hope
+        taught built took began went came gave brought kept felt thought bought caught sent
+        spent knew grew threw wrote spoke chose broke drove rose fell won met paid sought
+        fought stood sat ate forgot hid flew swam sang drew shown known given taken written
+        seen gone done begun grown thrown spoken chosen broken driven risen fallen
+        sure small large big little good bad great high low long short early late later
+        earlier recent recently former latter current major main whole full able likely
+        unlikely possible real true hard easy different similar certain clear simple better
+        best worse worst total important available special general particular huge massive
+        tiny entire final previous following wide deep strong weak ready common rare usual
+        normal various absolutely say"""
+    )
+)
+_NOT_NOUNS_S = frozenset(f"{w}es" if w.endswith(("s", "sh", "ch")) else f"{w}s" for w in _NOT_NOUNS)
+
+
+def looks_verbal(lw: str) -> bool:
+    """A lower-case word that reads as a verb or a plain adjective, not a thing."""
+    return (
+        lw in _NOT_NOUNS
+        or lw in _NOT_NOUNS_S
+        # "agreed", "raised"; not "speed" or "bed"
+        or (len(lw) > 5 and lw.endswith("ed"))
+        or (len(lw) == 5 and lw.endswith("ed") and lw[2] != "e")
+        or (
+            lw.endswith("ing")
+            and (len(lw) > 6 or lw[:-3] in _NOT_NOUNS or f"{lw[:-3]}e" in _NOT_NOUNS)
+        )
+    )
+
 
 def _describe(token: str) -> Info:
     # Runs once per distinct token, but news brings dozens of new ones per article: the
@@ -118,9 +165,12 @@ def _describe(token: str) -> Info:
     if lw in STOPWORDS:  # never a ranking term; "of" still joins phrases
         return ("", _stem(lw), False, len(token) > 2, True) if lw in JOINERS else GAP
     s = _stem(lw)
-    if lw.isdigit():
+    if lw.isdigit() or lw in _PHRASE_BREAKS:
         return (s, "", False, False, False)
-    return (s if len(lw) > 1 else "", s, lw not in _INNER, len(token) > 2, False)
+    verbal = token.islower() and looks_verbal(lw)
+    # An -ing word may end a phrase ("spring meeting") but alone is mostly a verb ("cutting").
+    edge = lw not in _INNER and not (verbal and not lw.endswith("ing"))
+    return (s if len(lw) > 1 else "", s, edge, len(token) > 2 and not verbal, False)
 
 
 class _InfoCache(dict[str, Info]):
@@ -138,6 +188,10 @@ class _InfoCache(dict[str, Info]):
 
 
 _INFOS = _InfoCache()
+
+
+def token_info(token: str) -> Info:
+    return _INFOS[token]
 
 
 def tokenize(text: str) -> tuple[list[str], list[Info]]:

@@ -75,7 +75,33 @@ def test_words_seen_once_still_make_keywords_when_nothing_recurs() -> None:
 
 def test_a_recurring_word_outranks_words_seen_once() -> None:
     text = "Glaciers melt. Scientists measured glaciers in Peru. Tourists visit glaciers often."
-    assert extract_keywords(None, text)[0] == "Glaciers"
+    # Capitalised only where sentences start: shown as the common word it is.
+    assert extract_keywords(None, text)[0] == "glaciers"
+
+
+def test_verbs_and_plain_adjectives_are_not_keywords_on_their_own() -> None:
+    text = (
+        "Keep the seed dry. Gardeners agreed the seed bank should build a small store. "
+        "The seed bank raised money for the store, cutting costs. Members agreed again. "
+        "Cutting costs, the store stayed small. The spring meeting approved the store. "
+        "At the spring meeting, France's seed bank sent a letter. France's letter was long."
+    )
+    keywords = extract_keywords(None, text, limit=10, minimum=10)
+    assert keywords[:2] == ["seed bank", "store"]
+    alone = {k.lower() for k in keywords if " " not in k}
+    assert not alone & {"keep", "agreed", "build", "small", "raised", "cutting", "long"}
+    # Phrases may still hold them where they read as a thing: an -ing word at either end.
+    assert {"spring meeting", "cutting costs"} <= set(keywords)
+    assert "France" in keywords  # a name keeps its capital, and loses the possessive
+
+
+def test_a_key_phrase_never_runs_across_a_preposition() -> None:
+    keywords = extract_keywords(
+        "Night trains make a comeback across Europe",
+        "Night trains are back. The comeback across Europe surprised rail operators in Europe.",
+    )
+    assert "Europe" in keywords and "comeback" in keywords
+    assert not any("across" in k for k in keywords)
 
 
 def test_counting_words_are_never_keywords_on_their_own() -> None:
