@@ -28,6 +28,8 @@ CASES = {
     "ExtractFunction (functions/extract/app.py)": LOAD_HANDLER.format(name="extract"),
     "ExtractFunction + extraction engine loaded": LOAD_HANDLER.format(name="extract")
     + "import articles.extraction.html, trafilatura\n",
+    "SummarizeFunction (functions/summarize/app.py)": LOAD_HANDLER.format(name="summarize"),
+    "SweepFunction (functions/sweep/app.py)": LOAD_HANDLER.format(name="sweep"),
 }
 TIMER = "import time\n_t = time.perf_counter()\n{body}print((time.perf_counter() - _t) * 1000)\n"
 
