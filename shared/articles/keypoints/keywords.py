@@ -13,7 +13,7 @@ from collections import Counter
 from itertools import compress, count
 from operator import itemgetter
 
-from articles.keypoints.text import GAP, Info, looks_verbal, token_info, tokenize
+from articles.keypoints.text import GAP, Info, looks_verbal, tokenize
 
 _first_item = itemgetter(0)
 # Info fields: phrase stem, may start or end a phrase, long enough, joining stop word.
@@ -159,10 +159,10 @@ def _pick(
         if any(w[:1].isupper() for w in shown):
             if lower_forms is None:
                 lower_forms = set(words)
-            recased = _common_case(shown, lower_forms)
-            if recased is None:
-                continue
-            shown = recased
+            shown = _common_case(shown, lower_forms)
+        last = shown[-1]
+        if last.islower() and looks_verbal(last, alone=n == 1):
+            continue  # "build", "small", "sourdough starter taught"
         picked.append(_without_possessive(" ".join(shown)))
         picked_stems.append(stems_set)
         if len(picked) >= limit:
@@ -173,16 +173,14 @@ def _pick(
     return picked
 
 
-def _common_case(shown: list[str], lower_forms: set[str]) -> list[str] | None:
+def _common_case(shown: list[str], lower_forms: set[str]) -> list[str]:
     """The phrase with words capitalised only where a sentence starts put in lower case.
 
-    "Temperature" at the head of a paragraph is the word "temperature" when the text also
-    has it in lower case, and "Keep" is the verb whatever else the text has; a name
-    ("Europe") never appears in lower case. Once lower-cased, a word may
-    turn out to be a verb or a plain adjective ("Keep"): then it cannot end the phrase, or be
-    one alone, and None says so.
+    "Temperature" at the head of a paragraph is the word "temperature" when the text also has
+    it in lower case, and "Keep" is the verb whatever else the text has; a name ("Europe")
+    never appears in lower case.
     """
-    out = [
+    return [
         w.lower()
         if w[:1].isupper()
         and not w.isupper()
@@ -190,10 +188,6 @@ def _common_case(shown: list[str], lower_forms: set[str]) -> list[str] | None:
         else w
         for w in shown
     ]
-    _, _, edge, carries, _ = token_info(out[-1])
-    if not edge or (len(out) == 1 and not carries):
-        return None
-    return out
 
 
 def _without_possessive(phrase: str) -> str:

@@ -117,42 +117,44 @@ _PHRASE_BREAKS = frozenset(
     )
 )
 
-# Without part-of-speech tagging, a few cues keep verbs and plain adjectives from being key
-# phrases on their own or their last word ("build", "small", "sourdough starter taught"):
-# these words, their -s forms, and -ed forms. Capitalised, a word may be a name ("United").
+# Without part-of-speech tagging, a few cues keep verbs and plain adjectives from being a key
+# phrase on their own or its last word ("build", "small", "sourdough starter taught"): these
+# words, their -s forms, -ed forms and, alone, -ing forms. They may still open a phrase
+# ("former president", "armed forces"), and a capitalised one may be a name ("Drew").
 _NOT_NOUNS = frozenset(
     word_list(
-        """look make take give come keep seem become want know think tell find try leave feel
-        begin bring happen write stand lose meet include continue learn understand follow
-        create allow spend grow walk remember consider appear buy wait serve die send expect
-        build stay reach remain suggest raise decide pull claim believe ensure hope
+        """look make take give come keep seem become want know tell find leave feel begin
+        bring happen write lose meet include continue learn understand follow create allow
+        spend grow walk remember consider appear buy wait serve die send expect build stay
+        reach suggest decide pull believe ensure say
         taught built took began went came gave brought kept felt thought bought caught sent
         spent knew grew threw wrote spoke chose broke drove rose fell won met paid sought
         fought stood sat ate forgot hid flew swam sang drew shown known given taken written
         seen gone done begun grown thrown spoken chosen broken driven risen fallen
         sure small large big little good bad great high low long short early late later
-        earlier recent recently former latter current major main whole full able likely
-        unlikely possible real true hard easy different similar certain clear simple better
-        best worse worst total important available special general particular huge massive
-        tiny entire final previous following wide deep strong weak ready common rare usual
-        normal various absolutely say"""
+        earlier recent recently former latter current main whole full able likely unlikely
+        possible real true hard easy different similar certain clear simple better best worse
+        worst total important available special particular huge massive tiny entire previous
+        following wide deep strong weak ready rare usual normal various absolutely"""
     )
 )
 _NOT_NOUNS_S = frozenset(f"{w}es" if w.endswith(("s", "sh", "ch")) else f"{w}s" for w in _NOT_NOUNS)
 
 
-def looks_verbal(lw: str) -> bool:
-    """A lower-case word that reads as a verb or a plain adjective, not a thing."""
+def looks_verbal(lw: str, *, alone: bool = True) -> bool:
+    """Whether a lower-case word reads as a verb or a plain adjective rather than a thing.
+
+    ``alone=False`` asks about the last word of a longer phrase, which may be an -ing noun
+    ("spring meeting").
+    """
+    if lw in _NOT_NOUNS or lw in _NOT_NOUNS_S:
+        return True
+    if lw.endswith("ed"):  # "agreed", "raised"; not "speed" or "bed"
+        return len(lw) > 5 or (len(lw) == 5 and lw[2] != "e")
     return (
-        lw in _NOT_NOUNS
-        or lw in _NOT_NOUNS_S
-        # "agreed", "raised"; not "speed" or "bed"
-        or (len(lw) > 5 and lw.endswith("ed"))
-        or (len(lw) == 5 and lw.endswith("ed") and lw[2] != "e")
-        or (
-            lw.endswith("ing")
-            and (len(lw) > 6 or lw[:-3] in _NOT_NOUNS or f"{lw[:-3]}e" in _NOT_NOUNS)
-        )
+        alone
+        and lw.endswith("ing")
+        and (len(lw) > 6 or lw[:-3] in _NOT_NOUNS or f"{lw[:-3]}e" in _NOT_NOUNS)
     )
 
 
@@ -167,10 +169,7 @@ def _describe(token: str) -> Info:
     s = _stem(lw)
     if lw.isdigit() or lw in _PHRASE_BREAKS:
         return (s, "", False, False, False)
-    verbal = token.islower() and looks_verbal(lw)
-    # An -ing word may end a phrase ("spring meeting") but alone is mostly a verb ("cutting").
-    edge = lw not in _INNER and not (verbal and not lw.endswith("ing"))
-    return (s if len(lw) > 1 else "", s, edge, len(token) > 2 and not verbal, False)
+    return (s if len(lw) > 1 else "", s, lw not in _INNER, len(token) > 2, False)
 
 
 class _InfoCache(dict[str, Info]):
@@ -188,10 +187,6 @@ class _InfoCache(dict[str, Info]):
 
 
 _INFOS = _InfoCache()
-
-
-def token_info(token: str) -> Info:
-    return _INFOS[token]
 
 
 def tokenize(text: str) -> tuple[list[str], list[Info]]:

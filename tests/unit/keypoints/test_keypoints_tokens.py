@@ -95,6 +95,16 @@ def test_verbs_and_plain_adjectives_are_not_keywords_on_their_own() -> None:
     assert "France" in keywords  # a name keeps its capital, and loses the possessive
 
 
+def test_adjectives_and_participles_may_open_a_key_phrase() -> None:
+    text = (
+        "The former president met the armed forces. The armed forces thanked the former "
+        "president. Later the former president left; the armed forces stayed."
+    )
+    keywords = extract_keywords(None, text)
+    assert {"former president", "armed forces"} <= set(keywords)
+    assert not {"later", "former", "armed"} & {k.lower() for k in keywords}
+
+
 def test_a_key_phrase_never_runs_across_a_preposition() -> None:
     keywords = extract_keywords(
         "Night trains make a comeback across Europe",
