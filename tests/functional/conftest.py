@@ -51,23 +51,14 @@ class Stack:
         """Set the process environment to what this function gets in AWS."""
         from articles.api import routes
         from articles.pipeline import handlers
-        from articles.settings import get_settings
+        from articles.settings import Settings, get_settings
 
         # Exactly the variables template.yaml gives this function (Globals included).
         environment = dict(self.resources.functions[logical_id].environment)
         environment.update(overrides)
-        for name in (
-            "TABLE_NAME",
-            "BUCKET_NAME",
-            "SUMMARIZE_QUEUE_URL",
-            "MAX_OBJECT_BYTES",
-            "KEY_POINT_COUNT",
-            "SUMMARIZER",
-            "BEDROCK_MODEL_ID",
-            "MAX_RECEIVE_COUNT",
-            "STALLED_AFTER_MINUTES",
-        ):
-            self.monkeypatch.delenv(name, raising=False)
+        for field in Settings.model_fields.values():  # every variable the settings read
+            if field.alias:
+                self.monkeypatch.delenv(field.alias, raising=False)
         for name, value in environment.items():
             self.monkeypatch.setenv(name, value)
         get_settings.cache_clear()

@@ -82,15 +82,13 @@ def sweep_stalled(
     return report
 
 
-def sweep_with_settings(
-    settings: Settings, repository: ArticleRepository | None = None
-) -> SweepReport:
+def sweep_with_settings(settings: Settings) -> SweepReport:
     """The scheduled run: table and threshold from the environment."""
     from articles.records.repository import ArticleRepository
 
     settings.require("table_name")
     assert settings.table_name is not None
     return sweep_stalled(
-        repository or ArticleRepository(settings.table_name),
+        ArticleRepository(settings.table_name),
         stalled_after=timedelta(minutes=settings.stalled_after_minutes),
     )

@@ -223,29 +223,32 @@ class ArticleRepository:
         """
         for month in self._months():
             for status in statuses:
-                start_key: dict[str, Any] | None = None
+                start_key: dict[str, str] | None = None
                 while True:
-                    kwargs: dict[str, Any] = {
-                        "TableName": self.table_name,
-                        "IndexName": BY_STATUS_INDEX,
-                        "KeyConditionExpression": "status_pk = :p",
-                        "FilterExpression": "updated_at < :cutoff",
-                        "ExpressionAttributeValues": {
-                            ":p": {"S": f"S#{status.value}#{month}"},
-                            ":cutoff": {"S": cutoff},
-                        },
-                    }
-                    if start_key:
-                        kwargs["ExclusiveStartKey"] = start_key
-                    response = self._call("query", **kwargs)
+                    response = self._query_month(
+                        month,
+                        status.value,
+                        None,
+                        start_key,
+                        updated_before=cutoff,
+                        newest_first=False,
+                    )
                     yield from map(self._record_from_item, response["Items"])
-                    start_key = response.get("LastEvaluatedKey")
-                    if not start_key:
+                    start_key = _plain_key(response.get("LastEvaluatedKey"))
+                    if start_key is None:
                         break
 
     def _query_month(
-        self, month: str, status: str | None, limit: int, start_key: dict[str, str] | None
+        self,
+        month: str,
+        status: str | None,
+        limit: int | None,
+        start_key: dict[str, str] | None,
+        *,
+        updated_before: str | None = None,
+        newest_first: bool = True,
     ) -> dict[str, Any]:
+        """One page of a month's partition; ``limit=None`` lets DynamoDB fill the page."""
         if status is None:
             index, partition_name, partition = BY_CREATED_INDEX, "list_pk", f"M#{month}"
         else:
@@ -256,9 +259,13 @@ class ArticleRepository:
             "KeyConditionExpression": "#p = :p",
             "ExpressionAttributeNames": {"#p": partition_name},
             "ExpressionAttributeValues": {":p": {"S": partition}},
-            "ScanIndexForward": False,
-            "Limit": limit,
+            "ScanIndexForward": not newest_first,
         }
+        if limit is not None:
+            kwargs["Limit"] = limit
+        if updated_before is not None:
+            kwargs["FilterExpression"] = "updated_at < :cutoff"
+            kwargs["ExpressionAttributeValues"][":cutoff"] = {"S": updated_before}
         if start_key:
             kwargs["ExclusiveStartKey"] = {name: {"S": value} for name, value in start_key.items()}
         return self._call("query", **kwargs)
