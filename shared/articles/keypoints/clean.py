@@ -89,9 +89,19 @@ _ACCORDING_HEAD = re.compile(r"^according to [^,\"“”]{1,60},\s+", re.IGNOREC
 _TAILS = ((_SAID_TAIL, ","), (_ACCORDING_TAIL, "ccord"))
 _PARENTHETICAL = re.compile(r"\s*\([^()]{0,80}\)")
 # A caption-style label: "Tragedy: the pensioner died ..." (kept when what follows is short).
-_LABEL = re.compile(r"^[\w'’-]+(?:\s+[\w'’-]+){0,2}\s*:\s+(?=(?:\S+\s+){7})")
+# Not a speaker ("Vaughan said: ...", "The minister: '...'"): a quotation keeps its source.
+_LABEL = re.compile(
+    r"^(?![^:]*\b(?:said|says|added|told|asked|wrote|tweeted|explained|warned|insisted|"
+    r"admitted|claimed|declared|replied|stated)\b)"
+    r"[\w'’-]+(?:\s+[\w'’-]+){0,2}\s*:\s+(?![\"“«'‘])(?=(?:\S+\s+){7})",
+    re.IGNORECASE,
+)
 _SPACES = re.compile(r"\s+")
 _QUOTES_DOUBLE = '"“”«»'
+# Single quotation marks, as British copy uses them: "‘", and "'" or "’" unless inside a
+# word, where they are apostrophes ("don't", "it’s"). A plural possessive ("players' union")
+# is counted too: without a parser it looks like a closing mark.
+_SINGLE_MARK = re.compile(r"‘|['’](?![^\W_])|(?<![^\W_])['’]")
 
 
 def is_boilerplate(text: str) -> bool:
@@ -163,6 +173,29 @@ def _balance_quotes(t: str) -> str:
     return t
 
 
+def _balance_single_quotes(t: str) -> str:
+    """``_balance_quotes`` for single quotation marks."""
+    if "'" not in t and "‘" not in t and "’" not in t:
+        return t
+    # A closing mark, then a space, at the start: it ends a quotation of the sentence before.
+    if t[:1] == "’" and t[1:2].isspace():
+        t = t[1:].lstrip()
+    marks = list(_SINGLE_MARK.finditer(t))
+    if len(marks) % 2 == 0:
+        return t
+    first, last = marks[0], marks[-1]
+    if first.start() == 0:
+        return t[1:].lstrip()
+    if last.end() == len(t) or (last.end() == len(t) - 1 and t[-1] in ".!?"):
+        return (t[: last.start()].rstrip() + t[last.end() :]).rstrip()
+    # An opened quote runs on into the next sentence: close it where the sentence ends.
+    mark, at = last.group(), last.start()
+    opens = mark == "‘" or (mark == "'" and (at == 0 or not t[at - 1].isalnum()))
+    if opens and t.endswith((".", "!", "?")):
+        return t + ("’" if mark == "‘" else "'")
+    return t
+
+
 def _drop_attribution(t: str) -> str:
     for pattern, needed in _TAILS:
         # Each tail needs a literal most sentences lack, and searching costs far more than
@@ -171,7 +204,15 @@ def _drop_attribution(t: str) -> str:
             continue
         m = pattern.search(t)
         # Keep it when it closes a quotation (the quote needs its speaker) or little remains.
-        quoted = '"' in t or "“" in t or "”" in t or "«" in t or "»" in t
+        quoted = (
+            '"' in t
+            or "“" in t
+            or "”" in t
+            or "«" in t
+            or "»" in t
+            or "‘" in t
+            or _SINGLE_MARK.search(t) is not None
+        )
         if m and not quoted and len(t[: m.start()].split()) >= 6:
             t = t[: m.start()] + m.group(1)
     return t
@@ -211,7 +252,7 @@ def clean_point(text: str, *, keep_connective: bool = False) -> str:
                 break
             t = t[m.end() :]
     t = _drop_attribution(t)
-    t = _balance_quotes(t.strip())
+    t = _balance_single_quotes(_balance_quotes(t.strip()))
     t = t.strip(" ,;:-–—")
     if t and t[-1].isalnum():
         t += "."

@@ -136,14 +136,46 @@ def test_points_are_cleaned() -> None:
             "The mayor (pictured, left) opened the new school on Friday.",
             "The mayor opened the new school on Friday.",
         ),
+        # Single quotation marks, as British copy uses them.
+        ("‘The museum reopened after a long strike.", "The museum reopened after a long strike."),
+        ("’ Critics were not convinced by the plan.", "Critics were not convinced by the plan."),
+        ("' United bought many very good players.", "United bought many very good players."),
+        ("The vote was close, he said.’", "The vote was close, he said."),
+        (
+            "Vaughan said: ‘Their footwork was about looking to survive, not to score.",
+            "Vaughan said: ‘Their footwork was about looking to survive, not to score.’",
+        ),
     ],
 )
 def test_clean_point(raw: str, expected: str) -> None:
     assert clean_point(raw) == expected
 
 
-def test_attribution_kept_when_it_belongs_to_a_quote() -> None:
-    raw = '"We will rebuild," the mayor said.'
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '"We will rebuild," the mayor said.',
+        "‘We will rebuild,’ the mayor said.",
+        "'We will rebuild,' the mayor said.",
+        # A speaker before a colon is not a caption label: the quote keeps its source.
+        "The coach said: 'We were not good enough in either half of the game.'",
+        'Minister: "We will publish every figure we have by the end of the month."',
+    ],
+)
+def test_attribution_kept_when_it_belongs_to_a_quote(raw: str) -> None:
+    assert clean_point(raw) == raw
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "The players' union said it would appeal the ruling.",
+        "Fans sang 'rock 'n' roll' songs until midnight.",
+        "It was a ‘disgrace’ and a ‘scandal’ from start to end.",
+        "Hamilton’s team said it wasn’t surprised by the result.",
+    ],
+)
+def test_apostrophes_and_balanced_single_quotes_are_left_alone(raw: str) -> None:
     assert clean_point(raw) == raw
 
 
