@@ -68,6 +68,7 @@ class _Candidate:
     norm: float
     norm_sq: int
     n_words: int
+    quoted: float  # share inside quotation marks
     score: float = 0.0
     cleaned: str | None = None
 
@@ -102,20 +103,46 @@ def _length_fit(n: int, w: Weights) -> float:
 _QUOTE_CHARS = '"“”«»'
 
 
-def _quoted_share(text: str) -> float:
-    """Share of the sentence inside double quotation marks."""
-    # Most sentences have none: five substring tests, spelled out because a generator
-    # over the marks costs several times more than the tests.
-    if not ('"' in text or "“" in text or "”" in text or "«" in text or "»" in text):
-        return 0.0
-    inside, total, open_ = 0, 0, False
-    for ch in text:
-        if ch in _QUOTE_CHARS:
-            open_ = not open_ if ch == '"' else ch in "“«"
-            continue
-        total += 1
-        inside += open_
-    return inside / total if total else 0.0
+# A quotation still open after this many sentences with no quotation mark in them is taken
+# to be a stray mark, not a long quote.
+MAX_QUOTED_RUN = 3
+
+
+class _QuoteTracker:
+    """How much of each sentence is quoted, reading the sentences of a text in order.
+
+    A quotation can run over several sentences ("The best way I can describe it ... All of
+    my thoughts became musical."): a sentence inside one is quoted even with no marks of its
+    own. A new paragraph starts outside any quotation.
+    """
+
+    __slots__ = ("_block", "_open", "_run")
+
+    def __init__(self) -> None:
+        self._block, self._open, self._run = -1, False, 0
+
+    def share(self, unit: Sentence) -> float:
+        if unit.block != self._block:
+            self._block, self._open, self._run = unit.block, False, 0
+        text = unit.text
+        # Most sentences have no mark: five substring tests, spelled out because a generator
+        # over the marks costs several times more than the tests.
+        if not ('"' in text or "“" in text or "”" in text or "«" in text or "»" in text):
+            if not self._open:
+                return 0.0
+            self._run += 1
+            if self._run >= MAX_QUOTED_RUN:
+                self._open = False
+            return 1.0
+        inside, total, open_ = 0, 0, self._open
+        for ch in text:
+            if ch in _QUOTE_CHARS:
+                open_ = not open_ if ch == '"' else ch in "“«"
+                continue
+            total += 1
+            inside += open_
+        self._open, self._run = open_, 0
+        return inside / total if total else 0.0
 
 
 def _prepare(
@@ -137,10 +164,12 @@ def _prepare(
     out: list[_Candidate] = []
     section, in_section = 0, 0
     end = -1
+    quotes = _QuoteTracker()
     for unit in units:
         if len(out) >= MAX_CANDIDATES:
             break
         begin, end = end + 1, words.index(UNIT_BREAK, end + 1)
+        quoted = quotes.share(unit)
         if unit.kind == "heading":
             if not is_boilerplate(unit.text):
                 section, in_section = section + 1, 0
@@ -164,6 +193,7 @@ def _prepare(
                 math.sqrt(norm_sq),
                 norm_sq,
                 len(text.split()),
+                quoted,
             )
         )
         in_section += 1
@@ -199,7 +229,7 @@ def _score(cands: list[_Candidate], doc: Counter[str], title: Counter[str], w: W
             + centrality * ce / top
             + title_w * ttl
             + length * _length_fit(c.n_words, w)
-            - quote * _quoted_share(c.text)
+            - quote * c.quoted
             - question * c.text.endswith("?")
         )
 

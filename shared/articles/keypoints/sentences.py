@@ -55,6 +55,13 @@ _MONTHS = frozenset(
 )
 # "No." before a number is an abbreviation; before anything else it is the word "no".
 _NUMBERLIKE = re.compile(r"^[\d#(]")
+# A speaker and a verb of saying: what follows a quotation that ends in "!" or "?" when the
+# sentence goes on ("Vote!" Trump tweeted; "Why now?" asked Ms. Lee).
+_ATTRIBUTION = re.compile(
+    r"(?:[\w.'’-]+,?\s+){0,3}?(?:said|says|say|asked|asks|tweeted|wrote|writes|told|added|"
+    r"shouted|yelled|replied|recalled|explained|insisted|cried|exclaimed|joked|posted)\b",
+    re.IGNORECASE,
+)
 # Candidate end: terminal punctuation, optional closing quotes/brackets, then whitespace.
 _BOUNDARY = re.compile(r"([.!?…]+)([\"'”’»)\]]*)\s+")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•·‣▪–—]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)])\s+(?=\S)")
@@ -89,11 +96,15 @@ def _is_end(token: str, punct: str, closer: str, after: str) -> bool:
     if not after:
         return True
     if punct[-1] in "!?…" or len(punct) > 1:
-        # "Stop!" he said. / Orders for "What Pet Should I Get?" continue to climb.
-        # After a closing quote, a lower-case word continues the sentence.
+        nxt = after.lstrip("\"'“‘«([")
+        if punct[-1] in ".…" and nxt[:1].islower() and (punct == "…" or len(punct) > 2):
+            return False  # an ellipsis marking words left out: "we had some issues ... we had"
         if not closer:
             return True
-        return not after.lstrip("\"'“‘«([")[:1].islower()
+        # "Stop!" he said. / Orders for "What Pet Should I Get?" continue to climb.
+        # After a closing quote, a lower-case word or an attribution ("Help!" Trump tweeted)
+        # continues the sentence.
+        return not (nxt[:1].islower() or _ATTRIBUTION.match(after))
     word = (token + punct).rstrip(".").lower()
     if not word or closer:
         return True  # a quotation ended: "... today." Next sentence.

@@ -9,6 +9,8 @@ from keypoints_samples import AI_NEWS, AI_NEWS_TITLE, FLOOD, FLOOD_TITLE, GERMAN
 
 from articles.keypoints import adaptive_count, summarize
 from articles.keypoints.clean import clean_point
+from articles.keypoints.extractive import _prepare
+from articles.keypoints.sentences import split_sentences
 from articles.keypoints.text import content_terms
 
 
@@ -201,3 +203,38 @@ def test_ai_news_points_read_like_an_editors() -> None:
     assert 5 <= len(result.keywords) <= 10
     assert any("Lumen Labs" in k for k in result.keywords)
     assert len({k.lower() for k in result.keywords}) == len(result.keywords)
+
+
+def test_sentences_inside_a_quotation_count_as_quoted() -> None:
+    text = (
+        'The council approved the budget on Monday. "We listened to every resident. '
+        'The budget funds every school in the city. It is fair," the mayor said. '
+        "Work starts in May.\n"
+        '"A new paragraph. It starts outside the quote.\n'
+        'A stray " mark. Rain fell. Wind rose. Snow came. Ice formed.'
+    )
+    cands = _prepare(split_sentences(text))[0]
+    quoted = {c.text: c.quoted for c in cands}
+    assert quoted["The council approved the budget on Monday."] == 0.0
+    assert quoted['"We listened to every resident.'] == 1.0
+    # No mark of its own, but inside the quotation that the sentence before opened.
+    assert quoted["The budget funds every school in the city."] == 1.0
+    assert 0.3 < quoted['It is fair," the mayor said.'] < 0.5
+    assert quoted["Work starts in May."] == 0.0
+    assert quoted["It starts outside the quote."] == 1.0
+    # A mark that never closes stops counting after a few sentences.
+    assert [quoted[s] for s in ("Rain fell.", "Wind rose.", "Snow came.", "Ice formed.")] == [1.0, 1.0, 1.0, 0.0]
+
+
+def test_a_sentence_in_the_middle_of_a_quotation_is_not_a_key_point() -> None:
+    text = (
+        "The city council approved a new school budget on Monday after a long debate.\n"
+        '"We listened to every parent and every teacher. The plan hires 40 new teachers and '
+        'repairs three old school buildings this summer. It is a fair plan," the mayor said.\n'
+        "Opponents said the budget leaves less money for roads.\n"
+        "A vote on road repairs is due in June."
+    )
+    points = summarize(None, text, count=3).key_points
+    # Shown alone, the mayor's words would read as the article's own statement of fact.
+    assert not any("hires 40 new teachers" in p for p in points), points
+    assert points[0].startswith("The city council approved")

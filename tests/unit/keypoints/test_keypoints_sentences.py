@@ -62,9 +62,38 @@ def test_quotations_keep_their_attribution() -> None:
             ["Crews heard 'help!' and 'fire!' from the house.", "They went in."],
         ),
         ('"Why?" The room went quiet.', ['"Why?"', "The room went quiet."]),
+        # A capitalised speaker and a verb of saying: the attribution belongs to the quote.
+        (
+            "“Vote for Matt on Tuesday!” Trump tweeted before the vote. Turnout was high.",
+            ["“Vote for Matt on Tuesday!” Trump tweeted before the vote.", "Turnout was high."],
+        ),
+        (
+            '"Why now?" asked Ms. Lee. Nobody answered.',
+            ['"Why now?" asked Ms. Lee.', "Nobody answered."],
+        ),
     ],
 )
 def test_a_quoted_question_or_exclamation_inside_a_sentence(text: str, expected: list[str]) -> None:
+    assert sentence_texts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "“We had some issues ... we had some service issues,” Mayer said. Then he left.",
+            ["“We had some issues ... we had some service issues,” Mayer said.", "Then he left."],
+        ),
+        (
+            "It was late… we had to go. Nobody stayed.",
+            ["It was late… we had to go.", "Nobody stayed."],
+        ),
+        ("He waited... Then the door opened.", ["He waited...", "Then the door opened."]),
+    ],
+)
+def test_an_ellipsis_before_a_lower_case_word_leaves_words_out(
+    text: str, expected: list[str]
+) -> None:
     assert sentence_texts(text) == expected
 
 
