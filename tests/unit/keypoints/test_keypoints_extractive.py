@@ -223,7 +223,8 @@ def test_sentences_inside_a_quotation_count_as_quoted() -> None:
     assert quoted["Work starts in May."] == 0.0
     assert quoted["It starts outside the quote."] == 1.0
     # A mark that never closes stops counting after a few sentences.
-    assert [quoted[s] for s in ("Rain fell.", "Wind rose.", "Snow came.", "Ice formed.")] == [1.0, 1.0, 1.0, 0.0]
+    after_stray = ("Rain fell.", "Wind rose.", "Snow came.", "Ice formed.")
+    assert [quoted[s] for s in after_stray] == [1.0, 1.0, 1.0, 0.0]
 
 
 def test_a_sentence_in_the_middle_of_a_quotation_is_not_a_key_point() -> None:
