@@ -23,7 +23,16 @@ _PREFIXED_DATELINE = re.compile(
     rf"^[^.!?]{{0,100}}?\((?:{_AGENCIES})\)\s*(?:--|—|–|-|:)\s*", re.IGNORECASE
 )
 # "WASHINGTON --" / "PARIS, France —": an upper-case place then a dash.
-_CAPS_DATELINE = re.compile(r"^[A-Z][A-Z .'’-]{2,30}(?:,\s*[A-Z][\w .]{1,25})?\s*(?:--|—|–)\s+")
+_CAPS_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'’-]{2,30}(?:,\s*[A-Z][\w .]{1,25})?\s*(?:--|—|–|-(?=\s))\s+"
+)
+# At the opening of an article only, a place in ordinary case, then a dash ("Indianapolis –",
+# "New York, NY —") or, after a region, a colon ("Washington, DC, United States:"). Anywhere
+# else a name and a dash start an ordinary sentence.
+_PLACE = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}"
+_OPENING_DATELINE = re.compile(
+    rf"^{_PLACE}(?:(?:, {_PLACE}){{0,2}} (?:--|—|–|-) |(?:, {_PLACE}){{1,2}}: )(?=[A-Z\"“‘'])"
+)
 _CREDIT_PAREN = re.compile(
     r"\s*[(\[](?:photo|image|picture|pictured|credit|source|video|file photo|getty images|"
     r"ap photo|reuters|afp)[^)\]]{0,60}[)\]]",
@@ -98,10 +107,17 @@ _LABEL = re.compile(
 )
 _SPACES = re.compile(r"\s+")
 _QUOTES_DOUBLE = '"“”«»'
-# Single quotation marks, as British copy uses them: "‘", and "'" or "’" unless inside a
-# word, where they are apostrophes ("don't", "it’s"). A plural possessive ("players' union")
-# is counted too: without a parser it looks like a closing mark.
-_SINGLE_MARK = re.compile(r"‘|['’](?![^\W_])|(?<![^\W_])['’]")
+# Single quotation marks, as British copy uses them: "‘", and "'" or "’" where they are not
+# apostrophes. An apostrophe sits between Latin letters ("don't", "it’s", "l’anno") or opens
+# a clitic after a space ("Boeing 's"). Between letters of other scripts the mark is a quote
+# ("‘리벤지’의"). A plural possessive ("players' union") is counted too: without a parser it
+# looks like a closing mark.
+_SINGLE_CANDIDATE = re.compile(r"['‘’]")
+_LATIN = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    + "".join(map(chr, range(0xC0, 0x250)))
+)
+_CLITIC = re.compile(r"(?:s|t|re|ll|ve|d|m)\b")
 
 
 def is_boilerplate(text: str) -> bool:
@@ -134,9 +150,17 @@ def _looks_like_byline(t: str) -> bool:
     return bool(_BYLINE.match(t)) and len(t.split()) <= 8
 
 
-def strip_lead_artifacts(text: str) -> str:
-    """Remove datelines and bylines at the start of a sentence."""
+def strip_lead_artifacts(text: str, *, opening: bool = False) -> str:
+    """Remove datelines and bylines at the start of a sentence.
+
+    ``opening``: the sentence opens the article, where a dateline may name its place in
+    ordinary case.
+    """
     t = text.strip()
+    if opening:
+        m = _OPENING_DATELINE.match(t)
+        if m:
+            t = t[m.end() :]
     for _ in range(2):
         before = t
         # Both agency datelines need a "(": most sentences have none and skip the two
@@ -164,6 +188,11 @@ def _balance_quotes(t: str) -> str:
         return t[1:].lstrip()
     if t[-1:] in _QUOTES_DOUBLE:
         return t[:-1].rstrip()
+    # A closing mark before any opening one: the quotation began in the sentence before.
+    first = next(i for i, ch in enumerate(t) if ch in _QUOTES_DOUBLE)
+    mark = t[first]
+    if mark in "”»" or (mark == '"' and not t[first - 1].isspace() and not t[first + 1].isalnum()):
+        return ("“" if mark == "”" else "«" if mark == "»" else '"') + t
     # An opened quote runs on into the next sentence: close it where the sentence ends.
     for i in range(len(t) - 1, -1, -1):
         if t[i] in _QUOTES_DOUBLE:
@@ -180,20 +209,36 @@ def _balance_single_quotes(t: str) -> str:
     # A closing mark, then a space, at the start: it ends a quotation of the sentence before.
     if t[:1] == "’" and t[1:2].isspace():
         t = t[1:].lstrip()
-    marks = list(_SINGLE_MARK.finditer(t))
+    marks = _single_marks(t)
     if len(marks) % 2 == 0:
         return t
     first, last = marks[0], marks[-1]
-    if first.start() == 0:
+    if first == 0:
         return t[1:].lstrip()
-    if last.end() == len(t) or (last.end() == len(t) - 1 and t[-1] in ".!?"):
-        return (t[: last.start()].rstrip() + t[last.end() :]).rstrip()
-    # An opened quote runs on into the next sentence: close it where the sentence ends.
-    mark, at = last.group(), last.start()
-    opens = mark == "‘" or (mark == "'" and (at == 0 or not t[at - 1].isalnum()))
-    if opens and t.endswith((".", "!", "?")):
+    if last == len(t) - 1 or (last == len(t) - 2 and t[-1] in ".!?"):
+        return (t[:last].rstrip() + t[last + 1 :]).rstrip()
+    # A quotation opened after "said:" or "saying," runs on into the next sentence: close it
+    # where the sentence ends. Elsewhere an opening mark may be a letter ("Siti ‘Aisyah").
+    mark = t[last]
+    opens = mark == "‘" or (mark == "'" and not t[last - 1].isalnum())
+    if opens and t[:last].rstrip()[-1:] in ":," and t.endswith((".", "!", "?")):
         return t + ("’" if mark == "‘" else "'")
     return t
+
+
+def _single_marks(t: str) -> list[int]:
+    """Where ``t`` has single quotation marks, apostrophes left out."""
+    marks = []
+    for m in _SINGLE_CANDIDATE.finditer(t):
+        i = m.start()
+        if t[i] != "‘":
+            before, after = t[i - 1 : i], t[i + 1 : i + 2]
+            if before in _LATIN and after in _LATIN and not after.isdigit():
+                continue  # don't, it’s, O’Brien
+            if (not before or before.isspace()) and _CLITIC.match(t, i + 1):
+                continue  # Boeing 's
+        marks.append(i)
+    return marks
 
 
 def _drop_attribution(t: str) -> str:
@@ -211,7 +256,7 @@ def _drop_attribution(t: str) -> str:
             or "«" in t
             or "»" in t
             or "‘" in t
-            or _SINGLE_MARK.search(t) is not None
+            or (("'" in t or "’" in t) and bool(_single_marks(t)))
         )
         if m and not quoted and len(t[: m.start()].split()) >= 6:
             t = t[: m.start()] + m.group(1)
@@ -227,13 +272,13 @@ def _upper_first(t: str) -> str:
     return t
 
 
-def clean_point(text: str, *, keep_connective: bool = False) -> str:
-    """A sentence as a self-contained key point."""
+def clean_point(text: str, *, keep_connective: bool = False, opening: bool = False) -> str:
+    """A sentence as a self-contained key point; ``opening`` if it opens the article."""
     # Nothing to collapse when every space is a single " ": the only printable character
     # that \s matches is " ", so a printable text without "  " is already collapsed.
     t = text if "  " not in text and text.isprintable() else _SPACES.sub(" ", text)
     t = t.strip()
-    t = strip_lead_artifacts(t)
+    t = strip_lead_artifacts(t, opening=opening)
     # The label needs a ":", the credit a bracket, the parenthetical a "(": substring tests
     # are much cheaper than these patterns' searches, which most sentences fail.
     if ":" in t:

@@ -75,7 +75,8 @@ class _Candidate:
     def point(self) -> str:
         """The sentence as a key point. Only chosen sentences pay for the cleaning."""
         if self.cleaned is None:
-            self.cleaned = clean_point(self.text)
+            # The first candidate opens the article: a dateline can only be there.
+            self.cleaned = clean_point(self.text, opening=self.order == 0)
         return self.cleaned
 
 

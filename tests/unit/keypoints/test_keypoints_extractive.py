@@ -143,6 +143,16 @@ def test_points_are_cleaned() -> None:
         ("’ Critics were not convinced by the plan.", "Critics were not convinced by the plan."),
         ("' United bought many very good players.", "United bought many very good players."),
         ("The vote was close, he said.’", "The vote was close, he said."),
+        ("Boeing 's jets were sold at the air show.'", "Boeing 's jets were sold at the air show."),
+        # The quotation began in the sentence before: it gets its opening mark back.
+        (
+            "We had service issues that didn’t make me feel good,” Mayer said on Tuesday.",
+            "“We had service issues that didn’t make me feel good,” Mayer said on Tuesday.",
+        ),
+        (
+            'I sincerely apologize," the detective told reporters.',
+            '"I sincerely apologize," the detective told reporters.',
+        ),
         (
             "Vaughan said: ‘Their footwork was about looking to survive, not to score.",
             "Vaughan said: ‘Their footwork was about looking to survive, not to score.’",
@@ -175,6 +185,9 @@ def test_attribution_kept_when_it_belongs_to_a_quote(raw: str) -> None:
         "Fans sang 'rock 'n' roll' songs until midnight.",
         "It was a ‘disgrace’ and a ‘scandal’ from start to end.",
         "Hamilton’s team said it wasn’t surprised by the result.",
+        # A mark that is a letter of a transliterated name, and quotes in another script.
+        "Menghina istri Nabi Siti ‘Aisyah ra adalah perbuatan yang sesat.",
+        "SNS에 ‘리벤지’의 성격을 가진 폭로로 여겨지기 때문이다.",
     ],
 )
 def test_apostrophes_and_balanced_single_quotes_are_left_alone(raw: str) -> None:
@@ -239,3 +252,50 @@ def test_a_sentence_in_the_middle_of_a_quotation_is_not_a_key_point() -> None:
     # Shown alone, the mayor's words would read as the article's own statement of fact.
     assert not any("hires 40 new teachers" in p for p in points), points
     assert points[0].startswith("The city council approved")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (
+            "Indianapolis – Several thousand teachers surrounded the Statehouse on Tuesday.",
+            "Several thousand teachers surrounded the Statehouse on Tuesday.",
+        ),
+        (
+            "New York, NY — The range of ad formats has grown again this year.",
+            "The range of ad formats has grown again this year.",
+        ),
+        (
+            "Washington, DC, United States: Getting to the Moon has been done before.",
+            "Getting to the Moon has been done before.",
+        ),
+        (
+            "HONOLULU, Hawaii - Scientists confirmed water vapor on Europa.",
+            "Scientists confirmed water vapor on Europa.",
+        ),
+    ],
+)
+def test_a_dateline_in_ordinary_case_is_removed_where_the_article_opens(
+    raw: str, expected: str
+) -> None:
+    assert clean_point(raw, opening=True) == expected
+    # Later in the article, a name and a dash or colon is an ordinary sentence.
+    if not raw.startswith("HONOLULU"):
+        assert clean_point(raw) == raw
+
+
+def test_a_name_and_a_dash_at_the_opening_stay_when_a_lower_case_word_follows() -> None:
+    raw = "Apple – the maker of the iPhone – said sales rose again in the spring."
+    assert clean_point(raw, opening=True) == raw
+
+
+def test_the_first_key_point_loses_its_dateline() -> None:
+    text = (
+        "Indianapolis – Several thousand teachers in red surrounded the Indiana Statehouse on "
+        "Tuesday to call for better pay.\n"
+        "The rally was the state's biggest teacher protest in years.\n"
+        "Lawmakers said a pay plan would come in January."
+    )
+    result = summarize(None, text, count=3)
+    assert result.key_points[0].startswith("Several thousand teachers")
+    assert result.summary.startswith("Several thousand teachers")
