@@ -13,10 +13,12 @@ from collections import Counter
 from dataclasses import dataclass
 from operator import mul
 
-from articles.keypoints.clean import boilerplate_test, clean_point
+from articles.keypoints.clean import boilerplate_test, clean_point, strip_lead_artifacts
 from articles.keypoints.keywords import keywords_from_tokens
 from articles.keypoints.sentences import Sentence, split_sentences
 from articles.keypoints.text import (
+    GAP,
+    TOKEN,
     UNIT_BREAK,
     Info,
     content_terms,
@@ -271,6 +273,29 @@ def _select(cands: list[_Candidate], count: int, w: Weights) -> list[_Candidate]
     return sorted(chosen, key=lambda c: c.order)
 
 
+def _without_dateline(
+    units: list[Sentence], words: list[str], infos: list[Info]
+) -> tuple[list[str], list[Info]]:
+    """The tokens with the article's dateline turned into a sentence break: "CLEVELAND" or
+    "(CNN)" is where the story was filed or who filed it, not what it is about."""
+    k = next((i for i, u in enumerate(units) if u.kind != "heading"), None)
+    if k is None or k >= MAX_UNITS:
+        return words, infos
+    text = units[k].text
+    rest = strip_lead_artifacts(text, opening=True)
+    if len(rest) == len(text):
+        return words, infos
+    n = len(TOKEN.findall(text[: len(text) - len(rest)]))
+    start = 0
+    for _ in range(k):  # the unit's tokens start after the breaks of the units before it
+        start = words.index(UNIT_BREAK, start) + 1
+    end = start + n
+    return (
+        [*words[:start], *([UNIT_BREAK] * n), *words[end:]],
+        [*infos[:start], *([GAP] * n), *infos[end:]],
+    )
+
+
 def _lede(points: list[_Candidate], cands: list[_Candidate]) -> str:
     """The first key point, plus the next sentence when the first is a short one."""
     if not points:
@@ -295,7 +320,7 @@ class ExtractiveSummarizer:
     ) -> KeyPoints:
         units = split_sentences(text)
         cands, doc, words, infos = _prepare(units)
-        keywords = keywords_from_tokens(title, words, infos)
+        keywords = keywords_from_tokens(title, *_without_dateline(units, words, infos))
         wanted = count if count is not None else adaptive_count(text)
         if not cands:
             fallback = (title or "").strip()

@@ -13,7 +13,7 @@ from collections import Counter
 from itertools import compress, count
 from operator import itemgetter
 
-from articles.keypoints.text import GAP, Info, looks_verbal, tokenize
+from articles.keypoints.text import GAP, UNIT_BREAK, Info, looks_verbal, tokenize
 
 _first_item = itemgetter(0)
 # Info fields: phrase stem, may start or end a phrase, long enough, joining stop word.
@@ -116,14 +116,14 @@ def keywords_from_tokens(
     ]
     # Any single word left out is one seen once; they are listed only when needed.
     rare = len(scored) - n_phrases < len(singles)
-    picked = _pick(scored, words, limit, minimum, _RARE_MAX if rare else -math.inf)
+    picked = _pick(scored, words, limit, minimum, _RARE_MAX if rare else -math.inf, n_title)
     if picked is None:
         scored += [
             (-freq[a] * (1.5 - 0.5 * (run_of[t] - 1) / total), run_of[t] - 1, 1, t, (a,))
             for a, t in singles.items()
             if freq[a] == 1
         ]
-        picked = _pick(scored, words, limit, minimum, -math.inf)
+        picked = _pick(scored, words, limit, minimum, -math.inf, n_title)
     assert picked is not None
     return picked
 
@@ -137,7 +137,12 @@ _RARE_MAX = 1.5
 
 
 def _pick(
-    scored: list[_Entry], words: list[str], limit: int, minimum: int, floor: float
+    scored: list[_Entry],
+    words: list[str],
+    limit: int,
+    minimum: int,
+    floor: float,
+    n_title: int = 0,
 ) -> list[str] | None:
     """The best phrases, one per idea; None when the list runs down to ``floor`` before the
     picking is over (entries left out of ``scored`` may score up to ``floor``)."""
@@ -159,7 +164,7 @@ def _pick(
         if any(w[:1].isupper() for w in shown):
             if lower_forms is None:
                 lower_forms = set(words)
-            shown = _common_case(shown, lower_forms)
+            shown = _common_case(shown, lower_forms, t < n_title, _opens_sentence(words, t))
         last = shown[-1]
         if last.islower() and looks_verbal(last, alone=n == 1):
             continue  # "build", "small", "sourdough starter taught"
@@ -173,21 +178,42 @@ def _pick(
     return picked
 
 
-def _common_case(shown: list[str], lower_forms: set[str]) -> list[str]:
+# Tokens after which a word opens a sentence: the end of a sentence or of the title ("|"),
+# and the break between sentences that the token list carries.
+_SENTENCE_EDGES = frozenset({".", "!", "?", ":", "|", UNIT_BREAK})
+_OPENERS = frozenset({'"', "“", "‘", "'", "(", "[", "«"})
+
+
+def _opens_sentence(words: list[str], t: int) -> bool:
+    i = t - 1
+    while i >= 0 and words[i] in _OPENERS:
+        i -= 1
+    return i < 0 or words[i] in _SENTENCE_EDGES
+
+
+def _common_case(
+    shown: list[str], lower_forms: set[str], in_title: bool, opens_sentence: bool
+) -> list[str]:
     """The phrase with words capitalised only where a sentence starts put in lower case.
 
     "Temperature" at the head of a paragraph is the word "temperature" when the text also has
     it in lower case, and "Keep" is the verb whatever else the text has; a name ("Europe")
-    never appears in lower case.
+    never appears in lower case. Within a phrase of the body only the first word can open a
+    sentence, and a phrase with another capital is a name ("United States", "Big Machine").
+    A title may capitalise every word, so each is judged on its own there, as is a single
+    word: "President" or "Office" alone reads better as the common word.
     """
-    return [
-        w.lower()
-        if w[:1].isupper()
-        and not w.isupper()
-        and (w.lower() in lower_forms or looks_verbal(w.lower()))
-        else w
-        for w in shown
-    ]
+
+    def common(w: str) -> bool:
+        lw = w.lower()
+        return w[:1].isupper() and not w.isupper() and (lw in lower_forms or looks_verbal(lw))
+
+    if in_title or len(shown) == 1:
+        return [w.lower() if common(w) else w for w in shown]
+    first, rest = shown[0], shown[1:]
+    if opens_sentence and common(first) and not any(w[:1].isupper() for w in rest):
+        return [first.lower(), *rest]
+    return shown
 
 
 def _without_possessive(phrase: str) -> str:

@@ -32,7 +32,8 @@ STOPWORDS = frozenset(
         yourself yourselves mr mrs ms dr year years day days time new according including told
         asked added i'm i've i'd i'll you're you've he's she's it's we're we've they're they've
         that's there's what's who's don't doesn't didn't can't couldn't won't wouldn't isn't
-        aren't wasn't weren't hasn't haven't hadn't shouldn't let's"""
+        aren't wasn't weren't hasn't haven't hadn't shouldn't let's you'll we'll they'll he'll
+        she'll it'll you'd he'd she'd we'd they'd www http https com html"""
     )
 )
 
@@ -90,6 +91,17 @@ NUMBER_WORDS = frozenset(
     )
 )
 
+# Days and months date a story; they are not what it is about. Like counting words, they
+# may sit inside a phrase but are never a keyword on their own or the end of one. ("march"
+# is left out: it is also the noun. "may" is a stop word.)
+DATE_WORDS = frozenset(
+    word_list(
+        """monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
+        tonight january february april june july august september october november december
+        jan feb apr jun jul aug sep sept oct nov dec"""
+    )
+)
+
 # Words that may sit inside a key phrase but never start or end one ("bank of england").
 JOINERS = frozenset({"of", "de", "la", "du", "von", "van", "der", "del"})
 # A word (its inner full stops are cuts: "u.s." reads as "u", ".", "s", "."), or punctuation
@@ -106,7 +118,7 @@ GAP: Info = ("", "", False, False, False)
 
 
 # Words that are neither stop words nor phrase ends: joiners such as "de", counting words.
-_INNER = (JOINERS | NUMBER_WORDS) - STOPWORDS
+_INNER = (JOINERS | NUMBER_WORDS | DATE_WORDS) - STOPWORDS
 
 # Prepositions the stop words leave out. They carry a little for ranking, but a key phrase
 # never runs across one ("comeback across Europe" is two ideas).
@@ -164,12 +176,19 @@ def _describe(token: str) -> Info:
     lw = token.lower()
     if not lw[0].isalnum():  # punctuation or a spaced dash
         return GAP
+    if "’" in lw:  # typographic apostrophes: "it’s" is the stop word "it's"
+        lw = lw.replace("’", "'")
     if lw in STOPWORDS:  # never a ranking term; "of" still joins phrases
         return ("", _stem(lw), False, len(token) > 2, True) if lw in JOINERS else GAP
     s = _stem(lw)
     if lw.isdigit() or lw in _PHRASE_BREAKS:
         return (s, "", False, False, False)
-    return (s if len(lw) > 1 else "", s, lw not in _INNER, len(token) > 2, False)
+    if lw[0].isdigit():  # "6million", "787-9": a figure may sit inside a phrase, not end it
+        return (s, s, False, len(token) > 2, False)
+    # A single letter ranks nothing and ends no phrase: an initial, or "E" of "PG&E".
+    if len(lw) == 1:
+        return ("", s, False, False, False)
+    return (s, s, lw not in _INNER, len(token) > 2, False)
 
 
 class _InfoCache(dict[str, Info]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from keypoints_samples import AI_NEWS, AI_NEWS_TITLE, FLOOD, FLOOD_TITLE, long_report
 
 from articles.keypoints import summarize
@@ -123,3 +124,61 @@ def test_counting_words_are_never_keywords_on_their_own() -> None:
     assert "ferries" in [k.lower() for k in keywords]
     assert not any(k.lower().split()[0] in {"two", "half"} for k in keywords)
     assert not any(k.lower().split()[-1] in {"two", "half"} for k in keywords)
+
+
+def test_contractions_with_a_typographic_apostrophe_are_stop_words() -> None:
+    text = (
+        "It’s the bakery’s busiest week. I’ve baked bread here for years, and it’s hard work. "
+        "We didn’t close once; you’ll find the bakery open. It’s the bread people want. "
+        "I’ve no plans to stop, and we didn’t raise prices. You’ll pay what you paid."
+    )
+    keywords = [k.lower() for k in extract_keywords(None, text)]
+    assert {"bakery", "bread"} <= set(keywords)
+    assert not {"it", "it’s", "i’ve", "didn’t", "you’ll"} & set(keywords)
+
+
+def test_a_name_of_several_words_keeps_its_capitals() -> None:
+    text = (
+        "Big Machine Records said the United States tour goes ahead. Big Machine Records "
+        "owns the masters. Fans in the United States bought a big share of the tickets, "
+        "and the label said it was united behind the tour."
+    )
+    keywords = extract_keywords(None, text)
+    assert "Big Machine Records" in keywords
+    assert "United States" in keywords
+
+
+def test_a_phrase_that_opens_a_sentence_is_shown_in_lower_case() -> None:
+    text = (
+        "Water prices rose again in May. The city said water prices would rise twice more. "
+        "Residents asked why water prices rise while the pipes still leak."
+    )
+    assert "water prices" in extract_keywords(None, text)
+
+
+def test_days_months_and_figures_are_never_keywords_on_their_own() -> None:
+    text = (
+        "On Monday the port reopened. Ships queued on Monday and Tuesday. The port fee of "
+        "£71.6million was paid in October. The port owner said October trade was strong, "
+        "and the port expects more ships today. The port handled 6million tonnes."
+    )
+    keywords = [k.lower() for k in extract_keywords(None, text, limit=10, minimum=10)]
+    assert "port" in keywords
+    assert not {"monday", "tuesday", "october", "today", "6million"} & set(keywords)
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "CLEVELAND, Ohio -- The Doobie Brothers will tour in 2020 with Michael McDonald.",
+        "Cleveland (CNN) -- The Doobie Brothers will tour in 2020 with Michael McDonald.",
+    ],
+)
+def test_the_dateline_is_not_a_keyword(opening: str) -> None:
+    text = (
+        f"{opening}\nThe band said the Doobie Brothers tour starts in Cleveland in July.\n"
+        "McDonald rejoins the band for the tour. Tickets go on sale on Friday."
+    )
+    keywords = summarize(None, text).keywords
+    assert "Doobie Brothers" in keywords
+    assert not {"cleveland", "cnn", "ohio"} & {k.lower() for k in keywords}
