@@ -116,14 +116,14 @@ def keywords_from_tokens(
     ]
     # Any single word left out is one seen once; they are listed only when needed.
     rare = len(scored) - n_phrases < len(singles)
-    picked = _pick(scored, words, limit, minimum, _RARE_MAX if rare else -math.inf, n_title)
+    picked = _pick(scored, words, limit, minimum, _RARE_MAX if rare else -math.inf, n_title=n_title)
     if picked is None:
         scored += [
             (-freq[a] * (1.5 - 0.5 * (run_of[t] - 1) / total), run_of[t] - 1, 1, t, (a,))
             for a, t in singles.items()
             if freq[a] == 1
         ]
-        picked = _pick(scored, words, limit, minimum, -math.inf, n_title)
+        picked = _pick(scored, words, limit, minimum, -math.inf, n_title=n_title)
     assert picked is not None
     return picked
 
@@ -142,7 +142,8 @@ def _pick(
     limit: int,
     minimum: int,
     floor: float,
-    n_title: int = 0,
+    *,
+    n_title: int,
 ) -> list[str] | None:
     """The best phrases, one per idea; None when the list runs down to ``floor`` before the
     picking is over (entries left out of ``scored`` may score up to ``floor``)."""
