@@ -16,8 +16,10 @@ from operator import mul
 from articles.keypoints.clean import boilerplate_test, clean_point, strip_lead_artifacts
 from articles.keypoints.keywords import keywords_from_tokens
 from articles.keypoints.sentences import Sentence, split_sentences
+from articles.keypoints.stopwords import function_words
 from articles.keypoints.text import (
     GAP,
+    JOINERS,
     TOKEN,
     UNIT_BREAK,
     Info,
@@ -149,7 +151,7 @@ class _QuoteTracker:
 
 
 def _prepare(
-    units: list[Sentence],
+    units: list[Sentence], function_words: frozenset[str] | None = None
 ) -> tuple[list[_Candidate], Counter[str], list[str], list[Info]]:
     """The candidates, the document's term counts, and its tokens for the keywords.
 
@@ -160,6 +162,8 @@ def _prepare(
     units = units[:MAX_UNITS]
     texts = [u.text for u in units]
     words, infos = tokenize_units(texts)
+    if function_words:
+        infos = _without_function_words(words, infos, function_words)
     is_boilerplate = boilerplate_test("\n".join(texts))
     # Ranking terms listed once, for the document's counts and each candidate's.
     ranks = list(map(rank_term, infos))
@@ -201,6 +205,24 @@ def _prepare(
         )
         in_section += 1
     return out, doc, words, infos
+
+
+# Particles inside names in other languages ("Cavalieri dello Zodiaco", "Banco do Brasil").
+_NAME_PARTICLES = frozenset("di da do dos das della dello delle degli dei des du".split())
+
+
+def _without_function_words(
+    words: list[str], infos: list[Info], function_words: frozenset[str]
+) -> list[Info]:
+    """The token kinds with a language's function words as gaps; those that join the words
+    of a name ("Banco de España") still join them."""
+    out = infos.copy()
+    for i, w in enumerate(words):
+        lw = w.lower()
+        if lw in function_words:
+            joins = lw in JOINERS or lw in _NAME_PARTICLES
+            out[i] = ("", lw, False, len(w) > 2, True) if joins else GAP
+    return out
 
 
 def _score(cands: list[_Candidate], doc: Counter[str], title: Counter[str], w: Weights) -> None:
@@ -319,7 +341,7 @@ class ExtractiveSummarizer:
         self, title: str | None, text: str, *, count: int | None = None, language: str | None = None
     ) -> KeyPoints:
         units = split_sentences(text)
-        cands, doc, words, infos = _prepare(units)
+        cands, doc, words, infos = _prepare(units, function_words(language))
         keywords = keywords_from_tokens(title, *_without_dateline(units, words, infos))
         wanted = count if count is not None else adaptive_count(text)
         if not cands:

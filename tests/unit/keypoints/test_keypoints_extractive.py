@@ -11,6 +11,7 @@ from articles.keypoints import adaptive_count, summarize
 from articles.keypoints.clean import clean_point
 from articles.keypoints.extractive import _prepare
 from articles.keypoints.sentences import split_sentences
+from articles.keypoints.stopwords import function_words
 from articles.keypoints.text import content_terms
 
 
@@ -299,3 +300,29 @@ def test_the_first_key_point_loses_its_dateline() -> None:
     result = summarize(None, text, count=3)
     assert result.key_points[0].startswith("Several thousand teachers")
     assert result.summary.startswith("Several thousand teachers")
+
+
+def test_function_words_of_the_article_language_are_not_keywords() -> None:
+    text = (
+        "O Banco do Brasil anunciou que vai abrir uma nova agência em Lisboa. "
+        "Segundo o Banco do Brasil, a agência em Lisboa vai atender clientes que vivem em "
+        "Portugal. A abertura da agência está prevista para março, e o banco diz que "
+        "mais agências podem abrir na Europa."
+    )
+    plain = {k.lower() for k in summarize(None, text).keywords}
+    keywords = summarize(None, text, language="pt-BR").keywords
+    assert "Banco do Brasil" in keywords
+    assert "agência" in {k.lower() for k in keywords}
+    function = {"que", "uma", "em", "para", "da", "vai", "o", "a"}
+    edges = {k.lower().split()[0] for k in keywords} | {k.lower().split()[-1] for k in keywords}
+    assert not function & edges, keywords
+    # Without the language the Portuguese function words are kept as words.
+    assert function & plain
+
+
+@pytest.mark.parametrize(
+    ("language", "has_list"),
+    [("pt", True), ("pt-BR", True), ("DE_at", True), ("en", False), ("ko", False), (None, False)],
+)
+def test_function_word_lists_by_language_code(language: str | None, has_list: bool) -> None:
+    assert (function_words(language) is not None) is has_list
