@@ -27,6 +27,7 @@ from articles.keypoints.text import (
     has_terms,
     rank_term,
     tokenize_units,
+    word_list,
 )
 from articles.models import KeyPoints
 
@@ -208,7 +209,7 @@ def _prepare(
 
 
 # Particles inside names in other languages ("Cavalieri dello Zodiaco", "Banco do Brasil").
-_NAME_PARTICLES = frozenset("di da do dos das della dello delle degli dei des du".split())
+_NAME_PARTICLES = frozenset(word_list("di da do dos das della dello delle degli dei des du"))
 
 
 def _without_function_words(
