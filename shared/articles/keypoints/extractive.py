@@ -153,8 +153,9 @@ class _QuoteTracker:
 
 def _prepare(
     units: list[Sentence], function_words: frozenset[str] | None = None
-) -> tuple[list[_Candidate], Counter[str], list[str], list[Info]]:
-    """The candidates, the document's term counts, and its tokens for the keywords.
+) -> tuple[list[_Candidate], Counter[str], list[str], list[Info], list[tuple[int, int]]]:
+    """The candidates, the document's term counts, its tokens, and where in the tokens the
+    page furniture (bylines, "Scroll down for video") is, as (start, end) spans.
 
     The whole document is tokenized in one pass; the ranking and the keywords share the
     tokens, and only the candidates (the first sentences) are cut out of them again.
@@ -170,6 +171,7 @@ def _prepare(
     ranks = list(map(rank_term, infos))
     doc: Counter[str] = Counter(filter(None, ranks))
     out: list[_Candidate] = []
+    furniture: list[tuple[int, int]] = []
     section, in_section = 0, 0
     end = -1
     quotes = _QuoteTracker()
@@ -179,10 +181,13 @@ def _prepare(
         begin, end = end + 1, words.index(UNIT_BREAK, end + 1)
         quoted = quotes.share(unit)
         if unit.kind == "heading":
-            if not is_boilerplate(unit.text):
+            if is_boilerplate(unit.text):
+                furniture.append((begin, end))
+            else:
                 section, in_section = section + 1, 0
             continue
         if is_boilerplate(unit.text):
+            furniture.append((begin, end))
             continue
         text = unit.text
         terms = Counter(filter(None, ranks[begin:end]))
@@ -205,7 +210,7 @@ def _prepare(
             )
         )
         in_section += 1
-    return out, doc, words, infos
+    return out, doc, words, infos, furniture
 
 
 # Particles inside names in other languages ("Cavalieri dello Zodiaco", "Banco do Brasil").
@@ -296,27 +301,35 @@ def _select(cands: list[_Candidate], count: int, w: Weights) -> list[_Candidate]
     return sorted(chosen, key=lambda c: c.order)
 
 
-def _without_dateline(
-    units: list[Sentence], words: list[str], infos: list[Info]
+def _keyword_tokens(
+    cands: list[_Candidate],
+    words: list[str],
+    infos: list[Info],
+    furniture: list[tuple[int, int]],
 ) -> tuple[list[str], list[Info]]:
-    """The tokens with the article's dateline turned into a sentence break: "CLEVELAND" or
-    "(CNN)" is where the story was filed or who filed it, not what it is about."""
-    k = next((i for i, u in enumerate(units) if u.kind != "heading"), None)
-    if k is None or k >= MAX_UNITS:
+    """The tokens with page furniture and the article's dateline turned into sentence
+    breaks: a byline's name, "CLEVELAND" or "(CNN)" say who filed the story and where, not
+    what it is about.
+
+    The dateline is looked for where ``_Candidate.point`` looks for it: in the first
+    candidate, the sentence that opens the article.
+    """
+    spans = list(furniture)
+    if cands:
+        unit = cands[0].unit
+        rest = strip_lead_artifacts(unit.text, opening=True)
+        if len(rest) < len(unit.text):
+            start = 0
+            for _ in range(unit.index):  # its tokens start after the units before it
+                start = words.index(UNIT_BREAK, start) + 1
+            spans.append((start, start + len(TOKEN.findall(unit.text[: -len(rest) or None]))))
+    if not spans:
         return words, infos
-    text = units[k].text
-    rest = strip_lead_artifacts(text, opening=True)
-    if len(rest) == len(text):
-        return words, infos
-    n = len(TOKEN.findall(text[: len(text) - len(rest)]))
-    start = 0
-    for _ in range(k):  # the unit's tokens start after the breaks of the units before it
-        start = words.index(UNIT_BREAK, start) + 1
-    end = start + n
-    return (
-        [*words[:start], *([UNIT_BREAK] * n), *words[end:]],
-        [*infos[:start], *([GAP] * n), *infos[end:]],
-    )
+    words, infos = words.copy(), infos.copy()
+    for start, end in spans:
+        words[start:end] = [UNIT_BREAK] * (end - start)
+        infos[start:end] = [GAP] * (end - start)
+    return words, infos
 
 
 def _lede(points: list[_Candidate], cands: list[_Candidate]) -> str:
@@ -342,8 +355,8 @@ class ExtractiveSummarizer:
         self, title: str | None, text: str, *, count: int | None = None, language: str | None = None
     ) -> KeyPoints:
         units = split_sentences(text)
-        cands, doc, words, infos = _prepare(units, function_words(language))
-        keywords = keywords_from_tokens(title, *_without_dateline(units, words, infos))
+        cands, doc, words, infos, furniture = _prepare(units, function_words(language))
+        keywords = keywords_from_tokens(title, *_keyword_tokens(cands, words, infos, furniture))
         wanted = count if count is not None else adaptive_count(text)
         if not cands:
             fallback = (title or "").strip()
