@@ -19,15 +19,15 @@ from articles.keypoints.sentences import Sentence, split_sentences
 from articles.keypoints.stopwords import function_words
 from articles.keypoints.text import (
     GAP,
-    JOINERS,
+    NAME_PARTICLES,
     TOKEN,
     UNIT_BREAK,
     Info,
     content_terms,
     has_terms,
+    joiner_info,
     rank_term,
     tokenize_units,
-    word_list,
 )
 from articles.models import KeyPoints
 
@@ -74,6 +74,7 @@ class _Candidate:
     norm_sq: int
     n_words: int
     quoted: float  # share inside quotation marks
+    start: int  # where its tokens start in the document's token list
     score: float = 0.0
     cleaned: str | None = None
 
@@ -207,14 +208,11 @@ def _prepare(
                 norm_sq,
                 len(text.split()),
                 quoted,
+                begin,
             )
         )
         in_section += 1
     return out, doc, words, infos, furniture
-
-
-# Particles inside names in other languages ("Cavalieri dello Zodiaco", "Banco do Brasil").
-_NAME_PARTICLES = frozenset(word_list("di da do dos das della dello delle degli dei des du"))
 
 
 def _without_function_words(
@@ -226,8 +224,7 @@ def _without_function_words(
     for i, w in enumerate(words):
         lw = w.lower()
         if lw in function_words:
-            joins = lw in JOINERS or lw in _NAME_PARTICLES
-            out[i] = ("", lw, False, len(w) > 2, True) if joins else GAP
+            out[i] = joiner_info(w) if lw in NAME_PARTICLES else GAP
     return out
 
 
@@ -316,13 +313,11 @@ def _keyword_tokens(
     """
     spans = list(furniture)
     if cands:
-        unit = cands[0].unit
-        rest = strip_lead_artifacts(unit.text, opening=True)
-        if len(rest) < len(unit.text):
-            start = 0
-            for _ in range(unit.index):  # its tokens start after the units before it
-                start = words.index(UNIT_BREAK, start) + 1
-            spans.append((start, start + len(TOKEN.findall(unit.text[: -len(rest) or None]))))
+        first = cands[0]
+        rest = strip_lead_artifacts(first.text, opening=True)
+        if len(rest) < len(first.text):
+            dateline = TOKEN.findall(first.text[: -len(rest) or None])
+            spans.append((first.start, first.start + len(dateline)))
     if not spans:
         return words, infos
     words, infos = words.copy(), infos.copy()

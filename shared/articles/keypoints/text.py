@@ -104,6 +104,9 @@ DATE_WORDS = frozenset(
 
 # Words that may sit inside a key phrase but never start or end one ("bank of england").
 JOINERS = frozenset({"of", "de", "la", "du", "von", "van", "der", "del"})
+# More of them, joining names in languages whose function words are dropped as a whole
+# ("Cavalieri dello Zodiaco", "Banco do Brasil"); in English text they are ordinary words.
+NAME_PARTICLES = JOINERS | frozenset(word_list("di da do dos das della dello delle degli dei des"))
 # A word (its inner full stops are cuts: "u.s." reads as "u", ".", "s", "."), or punctuation
 # that ends a run of phrase words. One pass of this serves the ranking and the keywords.
 # Possessive repeats: a word is always its longest match, so the matcher need not keep the
@@ -170,6 +173,11 @@ def looks_verbal(lw: str, *, alone: bool = True) -> bool:
     )
 
 
+def joiner_info(token: str) -> Info:
+    """What a joining stop word is: no ranking term, a word inside a phrase, never an end."""
+    return ("", _stem(token.lower()), False, len(token) > 2, True)
+
+
 def _describe(token: str) -> Info:
     # Runs once per distinct token, but news brings dozens of new ones per article: the
     # common case (a content word) takes one stop-word test, one stem and one set test.
@@ -179,7 +187,7 @@ def _describe(token: str) -> Info:
     if "’" in lw:  # typographic apostrophes: "it’s" is the stop word "it's"
         lw = lw.replace("’", "'")
     if lw in STOPWORDS:  # never a ranking term; "of" still joins phrases
-        return ("", _stem(lw), False, len(token) > 2, True) if lw in JOINERS else GAP
+        return joiner_info(token) if lw in JOINERS else GAP
     s = _stem(lw)
     if lw.isdigit() or lw in _PHRASE_BREAKS:
         return (s, "", False, False, False)
