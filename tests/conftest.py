@@ -27,6 +27,6 @@ os.environ.pop("AWS_PROFILE", None)
 
 def load_function(name: str) -> ModuleType:
     """Import functions/<name>/app.py under a unique module name (all three are app.py)."""
-    from articles.local.dispatcher import load_module
+    from articles_cli.local.dispatcher import load_module
 
     return load_module(ROOT / "functions" / name / "app.py")

@@ -1,6 +1,6 @@
 """What a user does: start the local stack, drop files in, read them back, stop it.
 
-The stack runs as a subprocess (``python -m articles.cli serve``) on free ports; uploads go
+The stack runs as a subprocess (``python -m articles_cli.main serve``) on free ports; uploads go
 through boto3 and, when it is installed, the real ``aws`` CLI; everything is read back over
 HTTP from the API the stack serves.
 """
@@ -86,7 +86,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
             [
                 sys.executable,
                 "-m",
-                "articles.cli",
+                "articles_cli.main",
                 "serve",
                 "--aws-port",
                 str(aws_port),

@@ -13,7 +13,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from articles.local.provision import Clients, LocalStackResources, provision
+from articles_cli.local.provision import Clients, LocalStackResources, provision
 from tests.conftest import EVENTS, load_function
 
 # The bucket named in events/*.json: the one the local stack derives from the template.

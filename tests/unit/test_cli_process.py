@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from articles import cli
-from articles.commands import process
+from articles_cli import main as cli
+from articles_cli.commands import process
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extraction"
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from articles.local.api_server import LocalApi, proxy_event
-from articles.local.provision import FunctionSpec
+from articles_cli.local.api_server import LocalApi, proxy_event
+from articles_cli.local.provision import FunctionSpec
 
 
 def test_proxy_event_has_the_rest_api_shape() -> None:

@@ -12,13 +12,13 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from articles.local.dispatcher import (
+from articles_cli.local.dispatcher import (
     LambdaContext,
     SqsPoller,
     failed_message_ids,
     load_handler,
 )
-from articles.local.provision import EventSource, FunctionSpec, QueueInfo
+from articles_cli.local.provision import EventSource, FunctionSpec, QueueInfo
 
 REGION = "us-east-1"
 

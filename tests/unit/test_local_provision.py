@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from articles.local import moto_events
-from articles.local.cloudformation import (
+from articles_cli.local import moto_events
+from articles_cli.local.cloudformation import (
     PhysicalResource,
     Resolver,
     StackIdentity,
@@ -18,7 +18,7 @@ from articles.local.cloudformation import (
     load_template,
     parameter_values,
 )
-from articles.local.provision import Clients, LocalStackResources, provision
+from articles_cli.local.provision import Clients, LocalStackResources, provision
 
 TEMPLATE = load_template()
 RESOURCES: dict[str, Any] = TEMPLATE["Resources"]

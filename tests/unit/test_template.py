@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from articles.local.cloudformation import load_template
 from articles.settings import Settings
+from articles_cli.local.cloudformation import load_template
 from tests.conftest import ROOT, load_function
 
 TEMPLATE = load_template()

@@ -5,30 +5,10 @@ from __future__ import annotations
 import re
 
 from articles.errors import EmptyDocumentError, UnsupportedFormatError
+from articles.formats import CONTENT_TYPES, EXTENSIONS, HTML, MARKDOWN, PDF, TEXT, extension
 
-HTML = "text/html"
-TEXT = "text/plain"
-MARKDOWN = "text/markdown"
-PDF = "application/pdf"
+__all__ = ["HTML", "MARKDOWN", "PDF", "TEXT", "detect_format", "looks_binary"]
 
-_EXTENSIONS = {
-    ".html": HTML,
-    ".htm": HTML,
-    ".xhtml": HTML,
-    ".txt": TEXT,
-    ".text": TEXT,
-    ".md": MARKDOWN,
-    ".markdown": MARKDOWN,
-    ".pdf": PDF,
-}
-_CONTENT_TYPES = {
-    "text/html": HTML,
-    "application/xhtml+xml": HTML,
-    "text/plain": TEXT,
-    "text/markdown": MARKDOWN,
-    "text/x-markdown": MARKDOWN,
-    "application/pdf": PDF,
-}
 # Formats we recognise only to refuse them with a clear message.
 _FOREIGN_MAGIC = {
     b"PK\x03\x04": "a ZIP archive (DOCX, EPUB, ...)",
@@ -67,15 +47,6 @@ def looks_binary(sample: bytes) -> bool:
     return controls / len(sample) > 0.05
 
 
-def _extension(filename: str | None) -> str | None:
-    if not filename:
-        return None
-    name = filename.rsplit("/", 1)[-1].lower()
-    if "." not in name:
-        return None
-    return "." + name.rsplit(".", 1)[-1]
-
-
 def _base_content_type(content_type: str | None) -> str | None:
     if not content_type:
         return None
@@ -98,10 +69,10 @@ def detect_format(
     if looks_binary(sample):
         raise UnsupportedFormatError("the content is binary data, not HTML, text or PDF")
 
-    ext = _extension(filename)
-    by_name = _EXTENSIONS.get(ext) if ext else None
+    ext = extension(filename)
+    by_name = EXTENSIONS.get(ext) if ext else None
     ctype = _base_content_type(content_type)
-    by_type = _CONTENT_TYPES.get(ctype) if ctype else None
+    by_type = CONTENT_TYPES.get(ctype) if ctype else None
 
     if _STRONG_HTML.search(sample):
         return HTML
@@ -111,7 +82,7 @@ def detect_format(
         raise UnsupportedFormatError("named as a PDF but the content has no PDF header")
     if by_name:
         return by_name
-    if ext and ext not in _EXTENSIONS:
+    if ext and ext not in EXTENSIONS:
         raise UnsupportedFormatError(f"unsupported file type {ext!r}")
     if by_type:
         return by_type

@@ -4,8 +4,8 @@ from pathlib import Path
 
 from keypoints_samples import FLOOD
 
-from articles.cli import build_parser
-from articles.commands.process import options_from, process_one
+from articles_cli.commands.process import options_from, process_one
+from articles_cli.main import build_parser
 
 
 def test_process_fills_key_points(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import json
 import textwrap
 from typing import Any
 
-from articles.commands._remote import ApiClient, CommandError, add_api_arguments, fail
+from articles_cli.commands._remote import ApiClient, CommandError, add_api_arguments, fail
 
 
 def register(subparsers: Any) -> None:

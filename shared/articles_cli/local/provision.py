@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from botocore.exceptions import ClientError
 
-from articles.local.cloudformation import (
+from articles_cli.local.cloudformation import (
     PhysicalResource,
     Resolver,
     StackIdentity,

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from articles.commands._remote import ApiClient, CommandError, add_api_arguments, fail
+from articles_cli.commands._remote import ApiClient, CommandError, add_api_arguments, fail
 
 STATUSES = ("QUEUED", "EXTRACTED", "SUMMARIZED", "FAILED", "DELETED")
 PAGE_SIZE = 100

@@ -16,13 +16,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
-from articles.commands._progress import ProgressBar
 from articles.errors import ArticleError, InputNotFoundError, TooLargeError
 from articles.extraction import extract
 from articles.extraction.limits import DEFAULT_MAX_BYTES
+from articles.formats import is_supported
+from articles_cli.commands._progress import ProgressBar
 
 FORMATS = ("json", "jsonl", "markdown")
-SUPPORTED_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".txt", ".md", ".markdown", ".pdf"})
 PROGRESS_MIN_FILES = 10
 
 
@@ -98,7 +98,7 @@ def iter_sources(paths: Iterable[str]) -> Iterator[str]:
         path = Path(given)
         if path.is_dir():
             for found in sorted(path.rglob("*")):
-                if found.is_file() and found.suffix.lower() in SUPPORTED_SUFFIXES:
+                if found.is_file() and is_supported(found.name):
                     yield str(found)
         else:
             yield given

@@ -29,11 +29,11 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sqs.type_defs import MessageTypeDef
 
-    from articles.local.provision import EventSource, FunctionSpec
+    from articles_cli.local.provision import EventSource, FunctionSpec
 
     Handler = Callable[[dict[str, Any], Any], Any]
 
-log = logging.getLogger("articles.local")
+log = logging.getLogger("articles_cli.local")
 MAX_SQS_BATCH = 10  # ReceiveMessage returns at most ten; Lambda batches beyond that span calls
 
 

@@ -156,7 +156,7 @@ def install(powertools_logger: Any, stage_names: dict[str, str], level: str = "I
         handler.setStream(sys.stdout)
     powertools_logger.setLevel(level)
 
-    local = logging.getLogger("articles.local")
+    local = logging.getLogger("articles_cli.local")
     if not local.handlers:
         stream = logging.StreamHandler(sys.stdout)
         stream.setFormatter(PlainFormatter())

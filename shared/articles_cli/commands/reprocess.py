@@ -11,7 +11,7 @@ import json
 import os
 from typing import Any
 
-from articles.commands._remote import (
+from articles_cli.commands._remote import (
     ApiClient,
     CommandError,
     add_api_arguments,
@@ -21,7 +21,7 @@ from articles.commands._remote import (
     find_ingest_queue,
     sqs_client,
 )
-from articles.commands.list import fetch
+from articles_cli.commands.list import fetch
 
 QUEUE_ENV = "ARTICLES_INGEST_QUEUE_URL"
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import mimetypes
 import os
 import sys
 import threading
 from pathlib import Path
 from typing import Any, TextIO
 
-from articles.commands._progress import ProgressBar
-from articles.commands._remote import (
+from articles.formats import content_type_for
+from articles_cli.commands._progress import ProgressBar
+from articles_cli.commands._remote import (
     CommandError,
     add_aws_arguments,
     aws_error,
@@ -19,12 +19,10 @@ from articles.commands._remote import (
     find_bucket,
     s3_client,
 )
-from articles.commands.process import iter_sources
+from articles_cli.commands.process import iter_sources
 
 BUCKET_ENV = "ARTICLES_BUCKET"
 DEFAULT_PREFIX = "incoming/"
-# What mimetypes does not know on every system.
-CONTENT_TYPES = {".md": "text/markdown", ".markdown": "text/markdown"}
 
 
 def register(subparsers: Any) -> None:
@@ -45,11 +43,6 @@ def register(subparsers: Any) -> None:
     )
     add_aws_arguments(parser)
     parser.set_defaults(handler=run)
-
-
-def content_type(path: Path) -> str:
-    guessed = CONTENT_TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0]
-    return guessed or "application/octet-stream"
 
 
 class ByteProgress(ProgressBar):
@@ -89,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
                 str(path),
                 bucket,
                 key,
-                ExtraArgs={"ContentType": content_type(path)},
+                ExtraArgs={"ContentType": content_type_for(path.name)},
                 Callback=progress,
             )
             if not progress.enabled:

@@ -1,6 +1,6 @@
 """The ``articles`` command.
 
-Each subcommand lives in its own module under ``articles.commands`` and exposes
+Each subcommand lives in its own module under ``articles_cli.commands`` and exposes
 ``register(subparsers)``, which adds its parser and sets ``handler`` (a function taking the
 parsed arguments and returning the exit status). Adding a subcommand means writing that module
 and adding its name to ``COMMANDS``.
@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMANDS:
-        importlib.import_module(f"articles.commands.{name}").register(subparsers)
+        importlib.import_module(f"articles_cli.commands.{name}").register(subparsers)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""``articles serve``: the whole pipeline on this machine (see ``articles.local.stack``)."""
+"""``articles serve``: the whole pipeline on this machine (see ``articles_cli.local.stack``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from articles.commands._remote import CommandError, fail
+from articles_cli.commands._remote import CommandError, fail
 
 
 def register(subparsers: Any) -> None:
@@ -61,8 +61,8 @@ def _parameters(pairs: list[str]) -> dict[str, str]:
 def run(args: argparse.Namespace) -> int:
     # The stack pulls in moto and the handlers: import it only for this command.
     from articles.errors import ArticleError
-    from articles.local.cloudformation import TemplateError
-    from articles.local.stack import StackOptions, serve
+    from articles_cli.local.cloudformation import TemplateError
+    from articles_cli.local.stack import StackOptions, serve
 
     try:
         options = StackOptions.from_env(

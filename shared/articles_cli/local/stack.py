@@ -23,17 +23,17 @@ from typing import TYPE_CHECKING, Any
 
 from moto.server import ThreadedMotoServer
 
-from articles.commands.upload import content_type
 from articles.errors import ArticleError
-from articles.local import logs, moto_events
-from articles.local.api_server import LocalApi
-from articles.local.cloudformation import StackIdentity
-from articles.local.dispatcher import Dispatcher, load_handler
-from articles.local.provision import Clients, provision
+from articles.formats import content_type_for
 from articles.settings import get_settings
+from articles_cli.local import logs, moto_events
+from articles_cli.local.api_server import LocalApi
+from articles_cli.local.cloudformation import StackIdentity
+from articles_cli.local.dispatcher import Dispatcher, load_handler
+from articles_cli.local.provision import Clients, provision
 
 if TYPE_CHECKING:
-    from articles.local.provision import LocalStackResources
+    from articles_cli.local.provision import LocalStackResources
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 SAMPLES_DIR = REPO_ROOT / "events" / "articles"
@@ -42,7 +42,7 @@ DUMMY_CREDENTIALS = {
     "AWS_SECRET_ACCESS_KEY": "testing",
     "AWS_SESSION_TOKEN": "testing",
 }
-log = logging.getLogger("articles.local")
+log = logging.getLogger("articles_cli.local")
 
 
 class LocalStackError(ArticleError):
@@ -215,7 +215,7 @@ class LocalStack:
                 str(path),
                 self.resources.bucket_name,
                 key,
-                ExtraArgs={"ContentType": content_type(path)},
+                ExtraArgs={"ContentType": content_type_for(path.name)},
             )
             keys.append(key)
         self.sample_keys = keys

@@ -17,13 +17,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from articles.local.dispatcher import LambdaContext
+from articles_cli.local.dispatcher import LambdaContext
 
 if TYPE_CHECKING:
-    from articles.local.dispatcher import Handler
-    from articles.local.provision import FunctionSpec
+    from articles_cli.local.dispatcher import Handler
+    from articles_cli.local.provision import FunctionSpec
 
-log = logging.getLogger("articles.local.api")
+log = logging.getLogger("articles_cli.local.api")
 STAGE = "v1"
 ALLOWED_METHODS = frozenset({"GET"})  # the template's proxy method
 

@@ -1,1 +1,0 @@
-"""Subcommands of the ``articles`` command, one module each (see ``articles.cli``)."""

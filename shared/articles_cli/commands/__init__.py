@@ -1,0 +1,1 @@
+"""Subcommands of the ``articles`` command, one module each (see ``articles_cli.main``)."""
