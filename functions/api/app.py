@@ -1,4 +1,4 @@
-"""ApiFunction: the read API behind API Gateway. Routes live in articles.api.routes.
+"""ApiFunction: the API and the web page behind API Gateway. Routes live in articles.api.routes.
 
 No Powertools Tracer here: the X-Ray SDK would more than double this function's cold start,
 and Lambda's active tracing already records each invocation.
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.logging import correlation_paths
 
-from articles.api.routes import app
+from articles.api.routes import handle
 from articles.observability import logger
 
 if TYPE_CHECKING:
@@ -19,4 +19,4 @@ if TYPE_CHECKING:
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    return handle(event, context)

@@ -8,10 +8,11 @@ first call that needs it rather than as an obscure boto3 error later.
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from articles.errors import ArticleError
 
@@ -24,6 +25,9 @@ DEFAULT_BEDROCK_MODEL_ID = "amazon.nova-lite-v1:0"
 DEFAULT_STALLED_AFTER_MINUTES = 24 * 60
 # Extracted text lives beside the uploads, under a prefix the bucket notifications ignore.
 TEXT_PREFIX = "texts/"
+DEFAULT_INCOMING_PREFIX = "incoming/"
+# An allowed CORS origin: scheme, host and an optional port, nothing after it.
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$")
 
 
 class ConfigurationError(ArticleError):
@@ -46,6 +50,23 @@ class Settings(BaseModel):
     stalled_after_minutes: int = Field(
         default=DEFAULT_STALLED_AFTER_MINUTES, ge=60, alias="STALLED_AFTER_MINUTES"
     )
+    # The API function: how callers authenticate (the page adapts to it), whether the page may
+    # upload (presigned POSTs under the incoming prefix), and which other origins may call it.
+    api_auth: Literal["IAM", "API_KEY", "NONE"] = Field(default="IAM", alias="API_AUTH")
+    web_uploads: bool = Field(default=False, alias="WEB_UPLOADS")
+    incoming_prefix: str = Field(default=DEFAULT_INCOMING_PREFIX, alias="INCOMING_PREFIX")
+    cors_allow_origins: tuple[str, ...] = Field(default=(), alias="CORS_ALLOW_ORIGINS")
+
+    @field_validator("cors_allow_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        origins = tuple(part.strip().rstrip("/") for part in value.split(",") if part.strip())
+        for origin in origins:
+            if origin != "*" and not _ORIGIN.match(origin):
+                raise ValueError(f"{origin!r} is not an origin like https://example.org")
+        return origins
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -7,116 +7,21 @@ HTTP from the API the stack serves.
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import signal
-import socket
 import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import boto3
 import pytest
 
-from tests.conftest import ROOT
+from tests.e2e.conftest import BAD_PDF, SAMPLES, RunningStack, child_environment, port_open
 
 pytestmark = pytest.mark.e2e
 
-SAMPLES = ROOT / "events" / "articles"
-START_TIMEOUT = 60.0
 PROCESS_TIMEOUT = 90.0
-BAD_PDF = SAMPLES.joinpath("allotment-bees-report.pdf").read_bytes()[:700]  # cut short
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _port_open(port: int) -> bool:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-@dataclass
-class RunningStack:
-    process: subprocess.Popen[bytes]
-    log_path: Path
-    aws_port: int
-    api_port: int
-
-    @property
-    def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.aws_port}"
-
-    def get(self, path: str) -> Any:
-        url = f"http://127.0.0.1:{self.api_port}{path}"
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return json.load(response)
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-
-def _child_environment() -> dict[str, str]:
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith(("AWS_", "ARTICLES_", "POWERTOOLS_"))
-    }
-    env["PYTHONUNBUFFERED"] = "1"
-    return env
-
-
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    log_path = tmp_path_factory.mktemp("stack") / "stack.log"
-    aws_port, api_port = _free_port(), _free_port()
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "articles_cli.main",
-                "serve",
-                "--aws-port",
-                str(aws_port),
-                "--api-port",
-                str(api_port),
-            ],
-            cwd=ROOT,
-            env=_child_environment(),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    running = RunningStack(process, log_path, aws_port, api_port)
-    deadline = time.monotonic() + START_TIMEOUT
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"the stack exited early ({process.returncode}):\n{running.log()}")
-        try:
-            running.get("/articles")
-            break
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            if time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"the API did not answer within {START_TIMEOUT}s:\n{running.log()}")
-            time.sleep(0.2)
-    try:
-        yield running
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(10)
 
 
 def _wait_for_terminal(stack: RunningStack, keys: set[str]) -> dict[str, dict[str, Any]]:
@@ -171,7 +76,7 @@ def test_uploaded_articles_come_back_over_http_then_the_stack_stops(
     if aws:
         cli_key = "incoming/e2e/aws cli+copy.txt"
         env = {
-            **_child_environment(),
+            **child_environment(),
             "AWS_ACCESS_KEY_ID": "testing",
             "AWS_SECRET_ACCESS_KEY": "testing",
             "AWS_DEFAULT_REGION": "us-east-1",
@@ -224,6 +129,6 @@ def test_uploaded_articles_come_back_over_http_then_the_stack_stops(
     # Ctrl-C stops everything: the process exits cleanly and both ports close.
     stack.process.send_signal(signal.SIGINT)
     assert stack.process.wait(timeout=20) == 0
-    assert not _port_open(stack.api_port)
-    assert not _port_open(stack.aws_port)
+    assert not port_open(stack.api_port)
+    assert not port_open(stack.aws_port)
     assert "stopped" in stack.log()

@@ -29,10 +29,22 @@ def test_proxy_event_has_the_rest_api_shape() -> None:
     assert event["multiValueQueryStringParameters"]["limit"] == ["5", "6"]
     assert event["headers"]["Accept"] == "application/json"
     assert event["requestContext"]["stage"] == "v1"
-    assert event["requestContext"]["path"] == "/v1/articles/abc d"
+    # Served without the stage prefix, so the path the client used has none either.
+    assert event["requestContext"]["path"] == "/articles/abc d"
     assert event["body"] is None and event["isBase64Encoded"] is False
     bare = proxy_event("GET", "/articles", [], None)
     assert bare["queryStringParameters"] is None
+    root = proxy_event("GET", "/", [], None)
+    assert root["resource"] == "/" and root["pathParameters"] is None
+
+
+def test_bodies_pass_as_text_or_base64_as_api_gateway_sends_them() -> None:
+    text = proxy_event(
+        "POST", "/uploads", [("Content-Type", "application/json")], b'{"a":"\xc3\xa9"}'
+    )
+    assert text["body"] == '{"a":"é"}' and text["isBase64Encoded"] is False
+    binary = proxy_event("PUT", "/x", [], b"%PDF\xff\xfe")
+    assert binary["isBase64Encoded"] is True and binary["body"] == "JVBERv/+"
 
 
 @pytest.fixture
@@ -71,6 +83,15 @@ def test_requests_round_trip_through_the_handler(api: Any) -> None:
     with pytest.raises(urllib.error.HTTPError) as crashed:
         urllib.request.urlopen(f"{server.url}/boom")
     assert crashed.value.code == 502  # API Gateway's answer when the function errors
-    with pytest.raises(urllib.error.HTTPError) as post:
-        urllib.request.urlopen(urllib.request.Request(f"{server.url}/articles", data=b"{}"))
-    assert post.value.code == 403  # no such method in the template's API
+    # Every method reaches the function (the template routes ANY), with its body.
+    posted = urllib.request.Request(f"{server.url}/uploads", data=b'{"n": 1}', method="POST")
+    with urllib.request.urlopen(posted) as response:
+        assert response.status == 200
+    assert seen[-1]["httpMethod"] == "POST" and seen[-1]["body"] == '{"n": 1}'
+    for method in ("DELETE", "OPTIONS", "PATCH"):
+        with urllib.request.urlopen(urllib.request.Request(server.url + "/a", method=method)):
+            assert seen[-1]["httpMethod"] == method
+    head = urllib.request.Request(f"{server.url}/articles", method="HEAD")
+    with urllib.request.urlopen(head) as response:
+        assert response.status == 200 and response.read() == b""
+        assert int(response.headers["Content-Length"]) > 0

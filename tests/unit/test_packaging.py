@@ -44,3 +44,21 @@ def test_api_function_does_not_load_the_engines() -> None:
         env={"POWERTOOLS_TRACE_DISABLED": "true", "PATH": "/usr/bin:/bin"},
     )
     assert result.stdout.strip() == ""
+
+
+def test_the_web_page_ships_with_the_package_and_the_layer() -> None:
+    import fnmatch
+
+    from articles.api.page import ASSETS
+
+    static = ROOT / "shared" / "articles" / "api" / "static"
+    assert sorted(path.name for path in static.iterdir()) == sorted(ASSETS)
+    package_data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"][
+        "package-data"
+    ]["articles"]
+    for path in static.iterdir():
+        relative = path.relative_to(ROOT / "shared" / "articles").as_posix()
+        assert any(fnmatch.fnmatch(relative, pattern) for pattern in package_data), relative
+    # The layer build copies the package folder whole, static files included.
+    makefile = (ROOT / "shared" / "Makefile").read_text()
+    assert 'cp -R articles "$(ARTIFACTS_DIR)/python/"' in makefile

@@ -19,14 +19,42 @@ FUNCTIONS = {
 }
 
 
-def _statements() -> list[tuple[str, dict[str, Any]]]:
+NO_VALUE = {"Ref": "AWS::NoValue"}
+
+
+def _choose(node: Any, conditions: dict[str, bool] | None) -> Any:
+    """The template with each Fn::If on a given condition decided (None: keep both branches)."""
+    if isinstance(node, list):
+        chosen = [_choose(item, conditions) for item in node]
+        flat: list[Any] = []
+        for item in chosen:
+            flat.extend(item if isinstance(item, _Branches) else [item])
+        return [item for item in flat if item != NO_VALUE]
+    if not isinstance(node, dict):
+        return node
+    if set(node) == {"Fn::If"}:
+        name, when_true, when_false = node["Fn::If"]
+        if conditions is None:
+            return _Branches([_choose(when_true, None), _choose(when_false, None)])
+        if name in conditions:
+            return _choose(when_true if conditions[name] else when_false, conditions)
+    return {key: _choose(value, conditions) for key, value in node.items()}
+
+
+class _Branches(list):  # type: ignore[type-arg]
+    """Both branches of an undecided Fn::If, spliced into the list that holds it."""
+
+
+def _statements(conditions: dict[str, bool] | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """Every policy statement; with ``conditions``, as deployed under them."""
     found = []
     for name, properties in FUNCTIONS.items():
         for policy in properties.get("Policies", []):
             assert isinstance(policy, dict) and "Statement" in policy, (
                 f"{name}: use inline statements, not broad managed policy templates"
             )
-            found.extend((name, statement) for statement in policy["Statement"])
+            statements = _choose(policy["Statement"], conditions)
+            found.extend((name, statement) for statement in statements)
     return found
 
 
@@ -68,7 +96,7 @@ def test_no_wildcard_actions(function: str, statement: dict[str, Any]) -> None:
 
 def test_only_the_functions_that_need_them_get_write_access() -> None:
     by_function: dict[str, set[str]] = {}
-    for function, statement in _statements():
+    for function, statement in _statements({"UploadsEnabled": False}):
         actions = statement["Action"]
         by_function.setdefault(function, set()).update(
             [actions] if isinstance(actions, str) else actions
@@ -180,9 +208,64 @@ def test_api_is_not_open_unless_asked() -> None:
     method = RESOURCES["ArticlesApiProxyMethod"]["Properties"]
     assert method["AuthorizationType"] == {"Fn::If": ["AuthIsIam", "AWS_IAM", "NONE"]}
     assert method["ApiKeyRequired"] == {"Fn::If": ["AuthIsApiKey", True, False]}
-    assert method["HttpMethod"] == "GET"
+    assert method["HttpMethod"] == "ANY"
     (settings,) = RESOURCES["ArticlesApiStage"]["Properties"]["MethodSettings"]
     assert "ThrottlingRateLimit" in settings and "ThrottlingBurstLimit" in settings
+    # Open to anyone: the CORS preflight (headers only) and the static page at the root.
+    open_methods = {
+        name: (resource["Properties"]["HttpMethod"], resource["Properties"]["ResourceId"])
+        for name, resource in RESOURCES.items()
+        if resource["Type"] == "AWS::ApiGateway::Method"
+        and resource["Properties"]["AuthorizationType"] == "NONE"
+    }
+    assert open_methods == {
+        "ArticlesApiPreflightMethod": ("OPTIONS", {"Ref": "ArticlesApiProxyResource"}),
+        "ArticlesApiPageMethod": ("ANY", {"Fn::GetAtt": ["ArticlesApi", "RootResourceId"]}),
+    }
+    deployment = RESOURCES["ArticlesApiDeployment"]
+    methods = [n for n, r in RESOURCES.items() if r["Type"] == "AWS::ApiGateway::Method"]
+    assert set(deployment["DependsOn"]) == set(methods)
+
+
+def test_web_uploads_are_off_by_default_and_only_then_may_the_api_put_objects() -> None:
+    parameter = TEMPLATE["Parameters"]["WebUploads"]
+    assert parameter["Default"] == "Disabled"
+    assert TEMPLATE["Conditions"]["UploadsEnabled"] == {
+        "Fn::Equals": [{"Ref": "WebUploads"}, "Enabled"]
+    }
+
+    def api_puts(enabled: bool) -> list[dict[str, Any]]:
+        return [
+            statement
+            for function, statement in _statements({"UploadsEnabled": enabled})
+            if function == "ApiFunction" and "s3:PutObject" in statement["Action"]
+        ]
+
+    assert api_puts(False) == []
+    (put,) = api_puts(True)
+    assert put["Action"] == "s3:PutObject"
+    assert put["Resource"] == {"Fn::Sub": "${ArticlesBucket.Arn}/${IncomingPrefix}*"}
+    variables = FUNCTIONS["ApiFunction"]["Environment"]["Variables"]
+    assert variables["WEB_UPLOADS"] == {"Fn::If": ["UploadsEnabled", "true", "false"]}
+    assert variables["INCOMING_PREFIX"] == {"Ref": "IncomingPrefix"}
+    assert variables["MAX_OBJECT_BYTES"] == {"Ref": "MaxObjectBytes"}
+    # The bucket takes the page's POSTs from other origins only with uploads on.
+    cors = RESOURCES["ArticlesBucket"]["Properties"]["CorsConfiguration"]
+    assert _choose(cors, {"UploadsEnabled": False}) == NO_VALUE
+    (rule,) = _choose(cors, {"UploadsEnabled": True})["CorsRules"]
+    assert rule["AllowedMethods"] == ["POST"]
+
+
+def test_cors_origins_are_none_by_default_and_reach_the_api_function() -> None:
+    parameter = TEMPLATE["Parameters"]["CorsAllowOrigins"]
+    assert parameter["Default"] == ""
+    variables = FUNCTIONS["ApiFunction"]["Environment"]["Variables"]
+    assert variables["CORS_ALLOW_ORIGINS"] == {"Ref": "CorsAllowOrigins"}
+    assert variables["API_AUTH"] == {"Ref": "ApiAuth"}
+
+
+def test_api_compresses_its_answers() -> None:
+    assert RESOURCES["ArticlesApi"]["Properties"]["MinimumCompressionSize"] == 1024
 
 
 def test_alarms_watch_dead_letter_queues_and_function_errors() -> None:

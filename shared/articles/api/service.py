@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from articles.settings import Settings
 
 
+# How long a link to a text too large to inline stays valid.
+TEXT_LINK_SECONDS = 300
+
+
 class NotFoundError(ArticleError):
     code = "not_found"
 
@@ -54,7 +58,12 @@ class ArticleQueries:
             raise NotFoundError(f"no article with id {article_id!r}")
         return ArticleView.from_record(record)
 
-    def text(self, article_id: str) -> ArticleText:
+    def text(self, article_id: str, *, max_inline_bytes: int) -> ArticleText:
+        """The full text, or a short-lived link to it when its response would pass the limit.
+
+        ``max_inline_bytes`` bounds the text as it travels inside a JSON response inside the
+        Lambda response (escaped twice); a text past it is not read at all when its size says so.
+        """
         record = self.repository.get(article_id)
         if record is None:
             raise NotFoundError(f"no article with id {article_id!r}")
@@ -65,12 +74,34 @@ class ArticleQueries:
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
-            body = self.s3.get_object(Bucket=self.bucket, Key=record.text_key)["Body"]
-            text = body.read().decode("utf-8")
+            response = self.s3.get_object(Bucket=self.bucket, Key=record.text_key)
+            size = int(response.get("ContentLength") or 0)
+            text = None
+            if size <= max_inline_bytes:
+                text = response["Body"].read().decode("utf-8")
+            response["Body"].close()
+            if text is None or escaped_size(text) > max_inline_bytes:
+                url = self.s3.generate_presigned_url(
+                    "get_object",
+                    Params={
+                        "Bucket": self.bucket,
+                        "Key": record.text_key,
+                        "ResponseContentType": "text/plain; charset=utf-8",
+                    },
+                    ExpiresIn=TEXT_LINK_SECONDS,
+                )
+                return ArticleText(id=record.id, title=record.title, text_url=url, text_bytes=size)
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
                 raise NotFoundError(f"the text of article {article_id!r} is gone") from exc
             raise StorageError(f"could not read the text: {exc}") from exc
         except BotoCoreError as exc:
             raise StorageError(f"could not read the text: {exc}") from exc
-        return ArticleText(id=record.id, title=record.title, text=text)
+        return ArticleText(id=record.id, title=record.title, text=text, text_bytes=size)
+
+
+def escaped_size(text: str) -> int:
+    """Bytes the text takes as a JSON string inside a JSON string (a body in a Lambda response)."""
+    import json
+
+    return len(json.dumps(json.dumps(text, ensure_ascii=False), ensure_ascii=False).encode())

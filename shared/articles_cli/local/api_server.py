@@ -1,8 +1,10 @@
 """A local HTTP server that turns requests into API Gateway REST proxy events (payload 1.0).
 
-The template routes ``GET /{proxy+}`` of the REST API to one function through an AWS_PROXY
-integration; this server does the same on 127.0.0.1, calling that function's handler. Paths are
-served without the stage prefix, as ``sam local start-api`` does.
+The template routes every method of ``/`` and ``/{proxy+}`` of the REST API to one function
+through an AWS_PROXY integration; this server does the same on 127.0.0.1, calling that
+function's handler with the method, headers, query and body (base64 when it is not UTF-8 text)
+as API Gateway passes them. Paths are served without the stage prefix, as ``sam local
+start-api`` does, so the event's ``requestContext.path`` has none either.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("articles_cli.local.api")
 STAGE = "v1"
-ALLOWED_METHODS = frozenset({"GET"})  # the template's proxy method
 
 
 def proxy_event(
@@ -49,23 +50,24 @@ def proxy_event(
         multi_headers.setdefault(name, []).append(value)
     is_binary = body is not None and not _is_text(body)
     now = time.time()
+    resource = "/" if path == "/" else "/{proxy+}"
     return {
-        "resource": "/{proxy+}",
+        "resource": resource,
         "path": path,
         "httpMethod": method,
         "headers": {name: values[-1] for name, values in multi_headers.items()} or None,
         "multiValueHeaders": multi_headers or None,
         "queryStringParameters": {name: values[-1] for name, values in multi_query.items()} or None,
         "multiValueQueryStringParameters": multi_query or None,
-        "pathParameters": {"proxy": path.lstrip("/")},
+        "pathParameters": None if path == "/" else {"proxy": path.lstrip("/")},
         "stageVariables": None,
         "requestContext": {
             "resourceId": "local",
-            "resourcePath": "/{proxy+}",
+            "resourcePath": resource,
             "httpMethod": method,
             "extendedRequestId": str(uuid.uuid4()),
             "requestTime": time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)),
-            "path": f"/{STAGE}{path}",
+            "path": path,
             "accountId": account_id,
             "protocol": "HTTP/1.1",
             "stage": STAGE,
@@ -134,11 +136,6 @@ class LocalApi:
                 started = time.perf_counter()
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else None
-                if self.command not in ALLOWED_METHODS:
-                    # What API Gateway answers for a method the API does not define.
-                    denied = {"message": "Missing Authentication Token"}
-                    self._reply(403, {}, json.dumps(denied).encode())
-                    return
                 event = proxy_event(
                     self.command,
                     self.path,

@@ -37,6 +37,7 @@ QUEUE = "AWS::SQS::Queue"
 TABLE = "AWS::DynamoDB::Table"
 FUNCTION = "AWS::Serverless::Function"
 API_METHOD = "AWS::ApiGateway::Method"
+REST_API = "AWS::ApiGateway::RestApi"
 CREATED_TYPES = (QUEUE, TABLE, BUCKET)  # queues first: the bucket notifies one
 
 # CloudFormation queue properties that are SQS attributes under the same name.
@@ -230,6 +231,9 @@ def _register_physical(resolver: Resolver, logical_id: str, resource: dict[str, 
         name = resolver.resolve(properties.get("FunctionName", generated))
         arn = f"{arn_prefix}:lambda:{ident.region}:{ident.account_id}:function:{name}"
         physical = PhysicalResource(name, {"Arn": arn})
+    elif kind == REST_API:
+        # Not created (the local HTTP server stands in for it); named so references resolve.
+        physical = PhysicalResource("local", {"RootResourceId": "local"})
     if physical is not None:
         resolver.register(logical_id, physical)
 

@@ -43,6 +43,9 @@ DUMMY_CREDENTIALS = {
     "AWS_SESSION_TOKEN": "testing",
 }
 log = logging.getLogger("articles_cli.local")
+# What the local stack runs with unless --parameter says otherwise: an open API (nothing signs
+# requests here) and uploads from the web page.
+LOCAL_PARAMETERS = {"ApiAuth": "NONE", "WebUploads": "Enabled"}
 
 
 class LocalStackError(ArticleError):
@@ -148,7 +151,7 @@ class LocalStack:
             self.clients,
             template_path=opts.template_path,
             identity=StackIdentity(name=opts.stack_name, region=opts.region),
-            parameters=opts.parameters,
+            parameters={**LOCAL_PARAMETERS, **opts.parameters},
         )
         os.environ.update(self.resources.merged_environment())
         # In-process handlers always talk to this stack's endpoint, whatever AwsEndpointUrl says.
@@ -235,6 +238,7 @@ class LocalStack:
                 f"  AWS endpoint   {endpoint}  (moto: S3, SQS, DynamoDB; dummy credentials)",
                 f"  bucket         {bucket}",
                 f"  table          {self.resources.table_name}",
+                f"  web page       {api}/  (drop files there)",
                 f"  HTTP API       {api}",
                 "  state          in memory only: stopping the stack forgets everything",
                 "",
