@@ -141,6 +141,20 @@ def row_titled(driver: WebDriver, title: str) -> WebElement | None:
     return None
 
 
+def only_rows_in(driver: WebDriver, status: str) -> list[WebElement]:
+    """The rows shown, once every one of them is in this status."""
+
+    def probe() -> list[WebElement] | None:
+        shown = rows(driver)
+        return (
+            shown
+            if shown and all(r.get_attribute("data-status") == status for r in shown)
+            else None
+        )
+
+    return wait_for(f"only {status} rows", probe)
+
+
 def assert_no_console_errors(driver: WebDriver) -> None:
     errors = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
     assert errors == [], errors
@@ -319,24 +333,10 @@ def test_the_status_filter_asks_the_api_for_that_status_only(
     )
     select = Select(page.find_element(By.ID, "status-filter"))
     select.select_by_value("FAILED")
-    shown = wait_for(
-        "only failed rows",
-        lambda: (
-            (found := rows(page))
-            and all(row.get_attribute("data-status") == "FAILED" for row in found)
-            and found
-        ),
-    )
+    shown = only_rows_in(page, "FAILED")
     assert any("filter check.pdf" in row.text for row in shown)
     select.select_by_value("SUMMARIZED")
-    summarised = wait_for(
-        "only summarised rows",
-        lambda: (
-            (found := rows(page))
-            and all(row.get_attribute("data-status") == "SUMMARIZED" for row in found)
-            and found
-        ),
-    )
+    summarised = only_rows_in(page, "SUMMARIZED")
     assert {row.find_element(By.CSS_SELECTOR, ".title").text for row in summarised} >= (
         SAMPLE_TITLES
     )
