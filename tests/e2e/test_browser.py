@@ -54,14 +54,17 @@ def _browser_binaries() -> tuple[str, str] | None:
     return (chromium, driver) if chromium and driver else None
 
 
+BINARIES = _browser_binaries()
+MISSING = f"headless Chromium is not installed: {INSTALL}"
+if BINARIES is None and os.environ.get("CI") != "true":
+    pytest.skip(MISSING, allow_module_level=True)  # one line in the summary for all of them
+
+
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
-    binaries = _browser_binaries()
+    binaries = BINARIES
     if binaries is None:
-        message = f"headless Chromium is not installed: {INSTALL}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + " (CI must run the browser tests)")
-        pytest.skip(message)
+        pytest.fail(MISSING + " (CI=true: the browser tests must run)")
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
