@@ -36,6 +36,11 @@ class KeyPoints(BaseModel):
     summary: str
     keywords: list[str] = Field(default_factory=list)
     summarizer: str = Field(description="backend that produced this, with version or model id")
+    fallback_reason: str | None = Field(
+        default=None,
+        description="why the configured backend's answer was not used and the extractive "
+        "backend's was (e.g. throttled, invalid output); None when it was used",
+    )
     truncated: bool = Field(default=False, description="the input was cut to a token budget")
     input_tokens: int | None = None
     output_tokens: int | None = None

@@ -9,15 +9,18 @@ Importing this package never imports boto3; the Bedrock backend does, on first u
 
 from __future__ import annotations
 
-import os
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from articles.constants import SUMMARIZERS
 from articles.keypoints.extractive import ExtractiveSummarizer, adaptive_count
 from articles.keypoints.keywords import extract_keywords
 from articles.keypoints.sentences import Sentence, split_sentences
 from articles.models import KeyPoints
+from articles.settings import SummarizerSettings
 
 if TYPE_CHECKING:
+    from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
+
     from articles.keypoints.bedrock import BedrockSummarizer
 
 __all__ = [
@@ -33,7 +36,7 @@ __all__ = [
     "summarize",
 ]
 
-BACKENDS = ("extractive", "bedrock")
+BACKENDS = SUMMARIZERS
 
 
 @runtime_checkable
@@ -54,23 +57,25 @@ _BEDROCK: dict[str, BedrockSummarizer] = {}
 
 
 def get_summarizer(
-    backend: str | None = None, *, bedrock_client: Any = None, model_id: str | None = None
+    backend: str | None = None,
+    *,
+    bedrock_client: BedrockRuntimeClient | None = None,
+    model_id: str | None = None,
 ) -> Summarizer:
-    """The backend by name; unset means $SUMMARIZER, then extractive."""
-    name = (backend or os.environ.get("SUMMARIZER") or "extractive").strip().lower()
+    """The backend by name; unset means $SUMMARIZER, then extractive (see SummarizerSettings)."""
+    name = (backend or SummarizerSettings.from_env().summarizer).strip().lower()
     if name == "extractive":
         return _EXTRACTIVE
     if name == "bedrock":
         # Imported here so that boto3 loads only when the Bedrock backend is first used.
         from articles.keypoints.bedrock import BedrockSummarizer
 
-        model = model_id or os.environ.get("BEDROCK_MODEL_ID") or None
+        model = model_id or SummarizerSettings.from_env().bedrock_model_id
         if bedrock_client is not None:
             return BedrockSummarizer(bedrock_client, model_id=model)
-        key = model or ""
-        if key not in _BEDROCK:
-            _BEDROCK[key] = BedrockSummarizer(model_id=model)
-        return _BEDROCK[key]
+        if model not in _BEDROCK:
+            _BEDROCK[model] = BedrockSummarizer(model_id=model)
+        return _BEDROCK[model]
     raise ValueError(f"unknown summarizer {name!r}; choose one of {', '.join(BACKENDS)}")
 
 
@@ -81,7 +86,7 @@ def summarize(
     count: int | None = None,
     backend: str | None = None,
     language: str | None = None,
-    bedrock_client: Any = None,
+    bedrock_client: BedrockRuntimeClient | None = None,
     model_id: str | None = None,
 ) -> KeyPoints:
     """Key points (3-7 by length unless ``count`` is given), lede and keywords."""

@@ -13,15 +13,18 @@ import random
 import re
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from articles.aws import AwsClients, error_code
+from articles.constants import DEFAULT_BEDROCK_MODEL_ID
 from articles.keypoints.extractive import ExtractiveSummarizer, adaptive_count
 from articles.keypoints.sentences import split_sentences
 from articles.models import KeyPoints
 
-DEFAULT_MODEL_ID = "amazon.nova-lite-v1:0"
+if TYPE_CHECKING:
+    from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
 # Rough English average; good enough to keep a request inside a budget, not for billing.
 CHARS_PER_TOKEN = 4
 DEFAULT_INPUT_TOKENS = 6000
@@ -113,16 +116,12 @@ def truncate_to_budget(text: str, max_tokens: int) -> tuple[str, bool]:
     return (" ".join(kept) if kept else text[:limit]), True
 
 
-def _default_client() -> Any:
-    import boto3  # only the Bedrock backend needs it
-    from botocore.config import Config
-
-    config = Config(
-        retries={"max_attempts": 1, "mode": "standard"},
-        connect_timeout=5,
-        read_timeout=READ_TIMEOUT_SECONDS,
-    )
-    return boto3.client("bedrock-runtime", config=config)
+# botocore's own retries are off: _converse retries with backoff, and the two would multiply.
+CLIENT_CONFIG: dict[str, Any] = {
+    "retries": {"max_attempts": 1, "mode": "standard"},
+    "connect_timeout": 5,
+    "read_timeout": READ_TIMEOUT_SECONDS,
+}
 
 
 class BedrockSummarizer:
@@ -130,7 +129,7 @@ class BedrockSummarizer:
 
     def __init__(
         self,
-        client: Any = None,
+        client: BedrockRuntimeClient | None = None,
         *,
         model_id: str | None = None,
         max_input_tokens: int = DEFAULT_INPUT_TOKENS,
@@ -142,8 +141,10 @@ class BedrockSummarizer:
         jitter: Callable[[], float] = random.random,
         fallback: ExtractiveSummarizer | None = None,
     ) -> None:
-        self._client = client
-        self.model_id = model_id or DEFAULT_MODEL_ID
+        self._clients = AwsClients(
+            bedrock_runtime=client, config={"bedrock-runtime": CLIENT_CONFIG}
+        )
+        self.model_id = model_id or DEFAULT_BEDROCK_MODEL_ID
         self.max_input_tokens = max_input_tokens
         self.max_output_tokens = max_output_tokens
         self.max_attempts = max(1, max_attempts)
@@ -158,10 +159,9 @@ class BedrockSummarizer:
         return f"bedrock {self.model_id}"
 
     @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = _default_client()
-        return self._client
+    def client(self) -> BedrockRuntimeClient:
+        """Built on first use (boto3 loads only then), unless one was given."""
+        return self._clients.bedrock_runtime
 
     def summarize(
         self, title: str | None, text: str, *, count: int | None = None, language: str | None = None
@@ -180,6 +180,7 @@ class BedrockSummarizer:
             return result.model_copy(
                 update={
                     "summarizer": f"{result.summarizer} (fallback: {exc.reason})",
+                    "fallback_reason": exc.reason,
                     "input_tokens": usage.get("inputTokens"),
                     "output_tokens": usage.get("outputTokens"),
                 }
@@ -220,10 +221,9 @@ class BedrockSummarizer:
                 cap = min(self.max_delay, self.base_delay * 2 ** (attempt - 1))
                 self._sleep(cap * self._jitter())
             try:
-                response: dict[str, Any] = self.client.converse(**request)
-                return response
+                return cast("dict[str, Any]", self.client.converse(**request))
             except ClientError as exc:
-                code = exc.response.get("Error", {}).get("Code", "")
+                code = error_code(exc)
                 if code not in _RETRYABLE:
                     raise _Fallback(code or "client error") from exc
                 reason = "throttled" if "Throttl" in code or "TooMany" in code else "unavailable"

@@ -104,6 +104,7 @@ class ArticleFields(BaseModel):
     key_points: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
     summarizer: str | None = None
+    fallback_reason: str | None = None
     truncated: bool | None = None
     token_usage: TokenUsage | None = None
     error: ErrorInfo | None = None

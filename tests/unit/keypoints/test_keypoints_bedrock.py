@@ -9,8 +9,9 @@ import pytest
 from botocore.stub import ANY, Stubber
 from keypoints_samples import FLOOD, FLOOD_TITLE
 
+from articles.constants import DEFAULT_BEDROCK_MODEL_ID as DEFAULT_MODEL_ID
 from articles.keypoints import summarize
-from articles.keypoints.bedrock import DEFAULT_MODEL_ID, BedrockSummarizer, truncate_to_budget
+from articles.keypoints.bedrock import BedrockSummarizer, truncate_to_budget
 
 ANSWER = {
     "summary": "Floods forced 2,000 people from their homes in the Marlow Valley.",
