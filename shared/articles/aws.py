@@ -13,7 +13,7 @@ records and shown to API callers.
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast
 
 from articles.errors import ArticleError, ConcurrentUpdateError, SourceMissingError, StorageError
 from articles.observability import logger
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
 
 Service = Literal["s3", "sqs", "dynamodb", "bedrock-runtime"]
+ClientT = TypeVar("ClientT")
 
 # S3 answers a missing key or version with any of these, depending on the operation (a HEAD
 # has no body, so only its status code comes back).
@@ -35,8 +36,23 @@ NOT_FOUND_CODES = frozenset({"NoSuchKey", "NoSuchVersion", "404", "NotFound"})
 CONFLICT_CODES = frozenset({"ConditionalCheckFailedException"})
 
 
+class _Client(Generic[ClientT]):
+    """One service's client on :class:`AwsClients`: typed, and built on first access."""
+
+    def __init__(self, service: Service) -> None:
+        self.service: Service = service
+
+    def __get__(self, clients: AwsClients, owner: type[AwsClients] | None = None) -> ClientT:
+        return cast("ClientT", clients.get(self.service))
+
+
 class AwsClients:
     """The AWS clients of one component: given ones, or built on first use and then kept."""
+
+    s3: _Client[S3Client] = _Client("s3")
+    sqs: _Client[SQSClient] = _Client("sqs")
+    dynamodb: _Client[DynamoDBClient] = _Client("dynamodb")
+    bedrock_runtime: _Client[BedrockRuntimeClient] = _Client("bedrock-runtime")
 
     def __init__(
         self,
@@ -56,27 +72,12 @@ class AwsClients:
         self._clients = {service: c for service, c in given.items() if c is not None}
         self._config = dict(config or {})
 
-    def _get(self, service: Service) -> Any:
+    def get(self, service: Service) -> Any:
+        """The client for ``service``, built with this component's botocore config if new."""
         client = self._clients.get(service)
         if client is None:
             client = self._clients[service] = build_client(service, self._config.get(service))
         return client
-
-    @property
-    def s3(self) -> S3Client:
-        return cast("S3Client", self._get("s3"))
-
-    @property
-    def sqs(self) -> SQSClient:
-        return cast("SQSClient", self._get("sqs"))
-
-    @property
-    def dynamodb(self) -> DynamoDBClient:
-        return cast("DynamoDBClient", self._get("dynamodb"))
-
-    @property
-    def bedrock_runtime(self) -> BedrockRuntimeClient:
-        return cast("BedrockRuntimeClient", self._get("bedrock-runtime"))
 
 
 def build_client(service: Service, config: Mapping[str, Any] | None = None) -> Any:

@@ -8,7 +8,7 @@ from typing import Generic, TypeVar
 from articles.aws import AwsClients
 from articles.pipeline.failures import FailurePolicy
 from articles.records.repository import ArticleRepository
-from articles.settings import QueueStageSettings
+from articles.settings import ExtractSettings, QueueStageSettings, SummarizeSettings
 
 SettingsT = TypeVar("SettingsT", bound=QueueStageSettings)
 
@@ -29,3 +29,7 @@ class PipelineContext(Generic[SettingsT]):
         return cls(
             settings, repository, clients, FailurePolicy(repository, settings.max_receive_count)
         )
+
+
+ExtractContext = PipelineContext[ExtractSettings]
+SummarizeContext = PipelineContext[SummarizeSettings]

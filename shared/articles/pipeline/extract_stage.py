@@ -20,15 +20,12 @@ from articles.records.models import ArticleRecord, SourceObject, Status, record_
 from articles.tracing import tracer
 
 if TYPE_CHECKING:
-    from articles.pipeline.context import PipelineContext
-    from articles.settings import ExtractSettings
-
-    Context = PipelineContext[ExtractSettings]
+    from articles.pipeline.context import ExtractContext
 
 STAGE = "extract"
 
 
-def handle_ingest_message(body: str, ctx: Context, *, receive_count: int = 1) -> None:
+def handle_ingest_message(body: str, ctx: ExtractContext, *, receive_count: int = 1) -> None:
     """Process one ingest-queue message; raises only when a later delivery should retry."""
     try:
         message = parse_ingest_message(body)
@@ -58,7 +55,7 @@ def handle_ingest_message(body: str, ctx: Context, *, receive_count: int = 1) ->
 
 @tracer.capture_method
 def process_creation(
-    source: SourceObject, ctx: Context, *, receive_count: int = 1, force: bool = False
+    source: SourceObject, ctx: ExtractContext, *, receive_count: int = 1, force: bool = False
 ) -> None:
     article_id = record_id(source.bucket, source.key)
     logger.set_correlation_id(article_id)
@@ -90,7 +87,7 @@ def process_creation(
         ctx.failures.record(record, exc, stage=STAGE, receive_count=receive_count)
 
 
-def _extract(record: ArticleRecord, ctx: Context) -> None:
+def _extract(record: ArticleRecord, ctx: ExtractContext) -> None:
     from articles.extraction import extract
 
     settings = ctx.settings
@@ -162,7 +159,7 @@ def _extract(record: ArticleRecord, ctx: Context) -> None:
     )
 
 
-def _hand_over(record: ArticleRecord, ctx: Context) -> None:
+def _hand_over(record: ArticleRecord, ctx: ExtractContext) -> None:
     assert record.content_sha256 is not None  # every EXTRACTED record has one
     request = SummarizeRequest(
         id=record.id, content_sha256=record.content_sha256, sequencer=record.source.sequencer
@@ -173,7 +170,7 @@ def _hand_over(record: ArticleRecord, ctx: Context) -> None:
         )
 
 
-def _delete_text(text_key: str, ctx: Context) -> None:
+def _delete_text(text_key: str, ctx: ExtractContext) -> None:
     try:
         with aws_errors("s3", "delete_object"):
             ctx.clients.s3.delete_object(Bucket=ctx.settings.bucket_name, Key=text_key)
@@ -184,7 +181,7 @@ def _delete_text(text_key: str, ctx: Context) -> None:
 
 
 @tracer.capture_method
-def process_removal(source: SourceObject, ctx: Context) -> None:
+def process_removal(source: SourceObject, ctx: ExtractContext) -> None:
     article_id = record_id(source.bucket, source.key)
     logger.set_correlation_id(article_id)
     existing = ctx.repository.get(article_id)

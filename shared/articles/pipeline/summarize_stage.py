@@ -15,16 +15,13 @@ from articles.records.models import Status, TokenUsage
 from articles.tracing import tracer
 
 if TYPE_CHECKING:
-    from articles.pipeline.context import PipelineContext
+    from articles.pipeline.context import SummarizeContext
     from articles.records.models import ArticleRecord
-    from articles.settings import SummarizeSettings
-
-    Context = PipelineContext[SummarizeSettings]
 
 STAGE = "summarize"
 
 
-def handle_summarize_message(body: str, ctx: Context, *, receive_count: int = 1) -> None:
+def handle_summarize_message(body: str, ctx: SummarizeContext, *, receive_count: int = 1) -> None:
     """Summarize one extracted record; raises only when a later delivery should retry."""
     try:
         request = parse_summarize_message(body)
@@ -61,7 +58,7 @@ def _awaiting_summary(record: ArticleRecord) -> bool:
     )
 
 
-def _cache_key(record: ArticleRecord, ctx: Context) -> str:
+def _cache_key(record: ArticleRecord, ctx: SummarizeContext) -> str:
     settings = ctx.settings
     model = settings.bedrock_model_id if settings.summarizer == "bedrock" else ""
     variant = f"{settings.summarizer}|{model}|{settings.key_point_count}|{record.title or ''}"
@@ -69,7 +66,7 @@ def _cache_key(record: ArticleRecord, ctx: Context) -> str:
 
 
 @tracer.capture_method
-def _summarize(record: ArticleRecord, ctx: Context) -> None:
+def _summarize(record: ArticleRecord, ctx: SummarizeContext) -> None:
     started = time.perf_counter()
     cache_key = _cache_key(record, ctx)
     cached = ctx.repository.get_cached(cache_key)
@@ -115,7 +112,7 @@ def _summarize(record: ArticleRecord, ctx: Context) -> None:
     )
 
 
-def _run_summarizer(record: ArticleRecord, ctx: Context) -> KeyPoints:
+def _run_summarizer(record: ArticleRecord, ctx: SummarizeContext) -> KeyPoints:
     from articles.keypoints import summarize
 
     settings = ctx.settings
