@@ -12,7 +12,7 @@ import os
 from functools import cache
 from typing import TYPE_CHECKING, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from articles.constants import (
     DEFAULT_BEDROCK_MODEL_ID,
@@ -24,6 +24,7 @@ from articles.constants import (
     SummarizerName,
 )
 from articles.errors import ConfigurationError
+from articles.pricing import Price, parse_price
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -85,6 +86,13 @@ class SummarizerSettings(EnvSettings):
         default=DEFAULT_BEDROCK_MODEL_ID, min_length=1, alias="BEDROCK_MODEL_ID"
     )
     key_point_count: int = Field(default=0, ge=0, le=7, alias="KEY_POINT_COUNT")
+    # "INPUT,OUTPUT" US dollars per 1,000 tokens; unset: the price table's (articles.pricing)
+    bedrock_price: Price | None = Field(default=None, alias="BEDROCK_PRICE_PER_1K_TOKENS")
+
+    @field_validator("bedrock_price", mode="before")
+    @classmethod
+    def _parse_price(cls, value: object) -> object:
+        return parse_price(value) if isinstance(value, str) else value
 
     @property
     def key_point_target(self) -> int | None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
 
     from articles.keypoints.bedrock import BedrockSummarizer
+    from articles.pricing import Price
 
 __all__ = [
     "BACKENDS",
@@ -52,8 +53,9 @@ class Summarizer(Protocol):
 
 
 _EXTRACTIVE = ExtractiveSummarizer()
-# One Bedrock backend per model id, so a warm Lambda reuses its client.
-_BEDROCK: dict[str, BedrockSummarizer] = {}
+# One Bedrock backend per model id (and price), so a warm Lambda reuses its client and what
+# it learnt about the model's tool use.
+_BEDROCK: dict[tuple[str, Price | None], BedrockSummarizer] = {}
 
 
 def get_summarizer(
@@ -61,8 +63,10 @@ def get_summarizer(
     *,
     bedrock_client: BedrockRuntimeClient | None = None,
     model_id: str | None = None,
+    price: Price | None = None,
 ) -> Summarizer:
-    """The backend by name; unset means $SUMMARIZER, then extractive (see SummarizerSettings)."""
+    """The backend by name; unset means $SUMMARIZER, then extractive (see SummarizerSettings).
+    ``price`` overrides the price table's entry for the Bedrock model."""
     name = (backend or SummarizerSettings.from_env().summarizer).strip().lower()
     if name == "extractive":
         return _EXTRACTIVE
@@ -72,10 +76,11 @@ def get_summarizer(
 
         model = model_id or SummarizerSettings.from_env().bedrock_model_id
         if bedrock_client is not None:
-            return BedrockSummarizer(bedrock_client, model_id=model)
-        if model not in _BEDROCK:
-            _BEDROCK[model] = BedrockSummarizer(model_id=model)
-        return _BEDROCK[model]
+            return BedrockSummarizer(bedrock_client, model_id=model, price=price)
+        key = (model, price)
+        if key not in _BEDROCK:
+            _BEDROCK[key] = BedrockSummarizer(model_id=model, price=price)
+        return _BEDROCK[key]
     raise ValueError(f"unknown summarizer {name!r}; choose one of {', '.join(BACKENDS)}")
 
 
@@ -88,9 +93,12 @@ def summarize(
     language: str | None = None,
     bedrock_client: BedrockRuntimeClient | None = None,
     model_id: str | None = None,
+    price: Price | None = None,
 ) -> KeyPoints:
     """Key points (3-7 by length unless ``count`` is given), lede and keywords."""
     if count is not None and count < 1:
         raise ValueError("count must be at least 1")
-    summarizer = get_summarizer(backend, bedrock_client=bedrock_client, model_id=model_id)
+    summarizer = get_summarizer(
+        backend, bedrock_client=bedrock_client, model_id=model_id, price=price
+    )
     return summarizer.summarize(title, text, count=count, language=language)
