@@ -7,19 +7,25 @@ from pydantic import BaseModel, ConfigDict, Field
 WORDS_PER_MINUTE = 230
 
 
-class ExtractedArticle(BaseModel):
-    """Clean article text plus metadata, whatever format it arrived in."""
-
-    model_config = ConfigDict(frozen=True)
+class ArticleMetadata(BaseModel):
+    """What an article says about itself. Declared once: the extractors fill it, the extracted
+    article and the stored record are built on it, the API shows it as it is."""
 
     title: str | None = None
-    text: str
-    authors: list[str] = Field(default_factory=list)
+    authors: list[str] = Field(default_factory=list, description="people, else the organisation")
     published: str | None = Field(default=None, description="ISO 8601 date or date-time")
     language: str | None = Field(default=None, description="ISO 639-1 code")
     site_name: str | None = None
     url: str | None = None
     description: str | None = None
+
+
+class ExtractedArticle(ArticleMetadata):
+    """Clean article text plus metadata, whatever format it arrived in."""
+
+    model_config = ConfigDict(frozen=True)
+
+    text: str
     content_type: str = Field(description="detected format, e.g. text/html or application/pdf")
     word_count: int = Field(ge=0)
     reading_minutes: int = Field(ge=0)

@@ -17,6 +17,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from articles.models import ArticleMetadata
+
 SEQUENCER_WIDTH = 64
 
 
@@ -82,19 +84,12 @@ class TokenUsage(BaseModel):
     output_tokens: int = 0
 
 
-class ArticleFields(BaseModel):
+class ArticleFields(ArticleMetadata):
     """What a record says about its article: the part the API shows as it is."""
 
     id: str
     status: Status
     source: SourceObject
-    title: str | None = None
-    authors: list[str] = Field(default_factory=list)
-    published: str | None = None
-    language: str | None = None
-    site_name: str | None = None
-    url: str | None = None
-    description: str | None = None
     content_type: str | None = None
     word_count: int | None = None
     reading_minutes: int | None = None
