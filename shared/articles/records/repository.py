@@ -82,7 +82,7 @@ class ArticleRepository:
         from boto3.dynamodb.types import TypeSerializer
 
         serializer = TypeSerializer()
-        return {name: serializer.serialize(value) for name, value in data.items()}
+        return {name: serializer.serialize(_decimal(value)) for name, value in data.items()}
 
     @staticmethod
     def _from_item(item: dict[str, Any]) -> dict[str, Any]:
@@ -287,6 +287,19 @@ class ArticleRepository:
         except BotoCoreError as exc:
             raise StorageError(f"DynamoDB {operation} failed: {exc}") from exc
         return result
+
+
+def _decimal(value: Any) -> Any:
+    """DynamoDB takes no floats: a cost estimate goes in as the Decimal of its shortest repr."""
+    from decimal import Decimal
+
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        return {name: _decimal(item) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_decimal(item) for item in value]
+    return value
 
 
 def _plain(value: Any) -> Any:
