@@ -19,6 +19,7 @@ same event cannot both win, and a loser retries from the fresh state.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,10 @@ MONTHS_KEY = "META#months"
 BY_CREATED_INDEX = "by-created"
 BY_STATUS_INDEX = "by-status"
 MAX_PAGE_SIZE = 100
+# Key-point cache items expire through DynamoDB's TTL on this attribute (template.yaml's
+# TimeToLiveSpecification); records never carry it.
+CACHE_EXPIRY_ATTRIBUTE = "expires_at"
+CACHE_TTL_SECONDS = 90 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -165,7 +170,12 @@ class ArticleRepository:
             "put_item",
             TableName=self.table_name,
             Item=self._to_item(
-                {"pk": f"KEYPOINTS#{cache_key}", "value": value, "created_at": utc_now()}
+                {
+                    "pk": f"KEYPOINTS#{cache_key}",
+                    "value": value,
+                    "created_at": utc_now(),
+                    CACHE_EXPIRY_ATTRIBUTE: int(time.time()) + CACHE_TTL_SECONDS,
+                }
             ),
         )
 
