@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from articles.aws import AwsClients
 from articles.records.models import ArticleRecord, SourceObject, Status, record_id
 from articles.records.repository import ArticleRepository
 from tests.functional.conftest import BUCKET, Stack, load_event
@@ -37,7 +38,7 @@ def request(path: str, query: dict[str, str] | None = None) -> dict[str, Any]:
 def seed(
     stack: Stack, count: int, *, month: str = "2026-11", status: Status = Status.SUMMARIZED
 ) -> list[str]:
-    repo = ArticleRepository(stack.table_name, client=stack.dynamodb)
+    repo = ArticleRepository(stack.table_name, AwsClients(dynamodb=stack.dynamodb))
     ids = []
     for index in range(count):
         key = f"incoming/{month}-{status.value.lower()}-{index:03d}.txt"
@@ -320,7 +321,7 @@ def test_etag_and_if_none_match_give_304_until_the_record_changes(stack: Stack) 
     assert again["statusCode"] == 304 and again["body"] == ""
     assert header(again, "ETag") == tag
 
-    repo = ArticleRepository(stack.table_name, client=stack.dynamodb)
+    repo = ArticleRepository(stack.table_name, AwsClients(dynamodb=stack.dynamodb))
     record = repo.get(article_id)
     assert record is not None
     changed = record.model_copy(update={"title": "A corrected title"})
@@ -351,7 +352,7 @@ def test_text_is_plain_text_when_accept_asks_and_json_otherwise(stack: Stack) ->
 
 def _store_text(stack: Stack, text: str) -> str:
     (article_id,) = seed(stack, 1)
-    repo = ArticleRepository(stack.table_name, client=stack.dynamodb)
+    repo = ArticleRepository(stack.table_name, AwsClients(dynamodb=stack.dynamodb))
     record = repo.get(article_id)
     assert record is not None
     key = f"texts/{article_id}.txt"

@@ -30,12 +30,12 @@ from articles.api.models import (
     UploadTicket,
 )
 from articles.api.openapi import document as openapi_document_for
-from articles.api.service import ArticleQueries, NotFoundError
+from articles.api.service import ArticleQueries
 from articles.api.uploads import UploadsDisabledError, presign_upload
-from articles.errors import ArticleError, InvalidCursorError, PermanentError
+from articles.errors import ArticleError, InvalidCursorError, NotFoundError, PermanentError
 from articles.observability import logger
 from articles.records.models import Status
-from articles.settings import get_settings
+from articles.settings import ApiSettings, get_settings
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
@@ -62,11 +62,11 @@ FORBIDDEN = _json("uploads through the API are turned off", ApiError)
 
 @lru_cache(maxsize=1)
 def queries() -> ArticleQueries:
-    return ArticleQueries.from_settings(get_settings())
+    return ArticleQueries.from_settings(get_settings(ApiSettings))
 
 
 def cors_config() -> CORSConfig | None:
-    origins = list(get_settings().cors_allow_origins)
+    origins = list(get_settings(ApiSettings).cors_allow_origins)
     if not origins:
         return None
     return CORSConfig(
@@ -86,7 +86,9 @@ def handle(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return http.finish(event, response, cors=cors_config(), head=method == "HEAD")
 
 
-def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+def _error(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> Response[str]:
     return Response(
         status_code=status,
         content_type=content_types.APPLICATION_JSON,
@@ -100,7 +102,7 @@ def _error(status: int, code: str, message: str, headers: dict[str, str] | None 
 
 @app.get("/", include_in_schema=False)
 def index() -> Response[str]:
-    settings = get_settings()
+    settings = get_settings(ApiSettings)
     base = str(app.current_event.request_context.path or "/")
     config = {
         "auth": settings.api_auth,
@@ -111,7 +113,7 @@ def index() -> Response[str]:
         "version": __version__,
     }
     upload_origin = None
-    if settings.web_uploads and settings.bucket_name:
+    if settings.web_uploads:
         upload_origin = _upload_origin(settings.bucket_name, settings.incoming_prefix)
     document, policy = page.render(config, upload_origin=upload_origin)
     return Response(
@@ -129,7 +131,9 @@ def index() -> Response[str]:
 @lru_cache(maxsize=4)
 def _upload_origin(bucket: str, prefix: str) -> str:
     """Where the browser posts uploads (the bucket's endpoint), for the page's CSP."""
-    probe = queries().s3.generate_presigned_post(bucket, prefix)  # signed here, nothing sent
+    probe = queries().clients.s3.generate_presigned_post(
+        bucket, prefix
+    )  # signed here, nothing sent
     parts = urlsplit(probe["url"])
     return f"{parts.scheme}://{parts.netloc}"
 
@@ -221,15 +225,13 @@ def get_article_text(article_id: Annotated[str, Path(max_length=128)]) -> Respon
     },
 )
 def create_upload(request: Annotated[UploadRequest, Body()]) -> UploadTicket:
-    settings = get_settings()
+    settings = get_settings(ApiSettings)
     if not settings.web_uploads:
         raise UploadsDisabledError(
             "uploads through the API are turned off (template parameter WebUploads)"
         )
-    settings.require("bucket_name")
-    assert settings.bucket_name is not None
     return presign_upload(
-        queries().s3,
+        queries().clients.s3,
         request,
         bucket=settings.bucket_name,
         prefix=settings.incoming_prefix,
@@ -239,7 +241,9 @@ def create_upload(request: Annotated[UploadRequest, Body()]) -> UploadTicket:
 
 @app.get("/openapi.json", include_in_schema=False)
 def openapi() -> Response[str]:
-    return Response(200, content_types.APPLICATION_JSON, openapi_document(get_settings().api_auth))
+    return Response(
+        200, content_types.APPLICATION_JSON, openapi_document(get_settings(ApiSettings).api_auth)
+    )
 
 
 @lru_cache(maxsize=3)
@@ -302,10 +306,13 @@ def _uploads_disabled(exc: UploadsDisabledError) -> Response[str]:
 
 @app.exception_handler(ArticleError)
 def _unavailable(exc: ArticleError) -> Response[str]:
-    if isinstance(exc, PermanentError):
+    if isinstance(exc, PermanentError):  # the request's own fault (an upload too large)
         return _error(400, exc.code, exc.message)
-    logger.warning("request failed", extra={"error_code": exc.code})
-    return _error(503 if exc.retryable else 500, exc.code, exc.message)
+    # What failed inside stays in the log: the caller learns only whether to try again.
+    logger.warning("request failed", extra={"error_code": exc.code, "detail": exc.message})
+    if exc.retryable:
+        return _error(503, exc.code, "the service is unavailable for a moment; try again")
+    return _error(500, "internal_error", "internal error")
 
 
 @app.exception_handler(Exception)

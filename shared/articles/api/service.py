@@ -5,45 +5,35 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from articles.api.models import ArticlePage, ArticleText, ArticleView
-from articles.errors import ArticleError, StorageError
+from articles.aws import AwsClients, aws_errors
+from articles.errors import NotFoundError, SourceMissingError
 from articles.records.repository import ArticleRepository
 
 if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
-
     from articles.records.models import Status
-    from articles.settings import Settings
+    from articles.settings import ApiSettings
 
+__all__ = ["ArticleQueries", "NotFoundError"]
 
 # How long a link to a text too large to inline stays valid.
 TEXT_LINK_SECONDS = 300
 
 
-class NotFoundError(ArticleError):
-    code = "not_found"
-
-
 class ArticleQueries:
-    def __init__(
-        self, repository: ArticleRepository, bucket: str | None, s3: S3Client | None = None
-    ) -> None:
+    def __init__(self, repository: ArticleRepository, bucket: str) -> None:
         self.repository = repository
         self.bucket = bucket
-        self._s3 = s3
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> ArticleQueries:
-        settings.require("table_name", "bucket_name")
-        assert settings.table_name is not None
-        return cls(ArticleRepository(settings.table_name), settings.bucket_name)
+    def from_settings(
+        cls, settings: ApiSettings, clients: AwsClients | None = None
+    ) -> ArticleQueries:
+        repository = ArticleRepository(settings.table_name, clients or AwsClients())
+        return cls(repository, settings.bucket_name)
 
     @property
-    def s3(self) -> S3Client:
-        if self._s3 is None:
-            import boto3
-
-            self._s3 = boto3.client("s3")
-        return self._s3
+    def clients(self) -> AwsClients:
+        return self.repository.clients
 
     def list(self, *, status: Status | None, limit: int, cursor: str | None) -> ArticlePage:
         page = self.repository.list_page(status=status, limit=limit, cursor=cursor)
@@ -71,33 +61,30 @@ class ArticleQueries:
             raise NotFoundError(
                 f"article {article_id!r} has no text (status {record.status.value})"
             )
-        from botocore.exceptions import BotoCoreError, ClientError
-
+        s3 = self.clients.s3
         try:
-            response = self.s3.get_object(Bucket=self.bucket, Key=record.text_key)
-            size = int(response.get("ContentLength") or 0)
-            text = None
-            if size <= max_inline_bytes:
-                text = response["Body"].read().decode("utf-8")
-            response["Body"].close()
-            if text is None or escaped_size(text) > max_inline_bytes:
-                url = self.s3.generate_presigned_url(
-                    "get_object",
-                    Params={
-                        "Bucket": self.bucket,
-                        "Key": record.text_key,
-                        "ResponseContentType": "text/plain; charset=utf-8",
-                    },
-                    ExpiresIn=TEXT_LINK_SECONDS,
-                )
-                return ArticleText(id=record.id, title=record.title, text_url=url, text_bytes=size)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
-                raise NotFoundError(f"the text of article {article_id!r} is gone") from exc
-            raise StorageError(f"could not read the text: {exc}") from exc
-        except BotoCoreError as exc:
-            raise StorageError(f"could not read the text: {exc}") from exc
-        return ArticleText(id=record.id, title=record.title, text=text, text_bytes=size)
+            with aws_errors("s3", "get_object"):
+                response = s3.get_object(Bucket=self.bucket, Key=record.text_key)
+                size = int(response.get("ContentLength") or 0)
+                text = None
+                if size <= max_inline_bytes:
+                    text = response["Body"].read().decode("utf-8")
+                response["Body"].close()
+        except SourceMissingError as exc:
+            raise NotFoundError(f"the text of article {article_id!r} is gone") from exc
+        if text is not None and escaped_size(text) <= max_inline_bytes:
+            return ArticleText(id=record.id, title=record.title, text=text, text_bytes=size)
+        with aws_errors("s3", "generate_presigned_url"):
+            url = s3.generate_presigned_url(
+                "get_object",
+                Params={
+                    "Bucket": self.bucket,
+                    "Key": record.text_key,
+                    "ResponseContentType": "text/plain; charset=utf-8",
+                },
+                ExpiresIn=TEXT_LINK_SECONDS,
+            )
+        return ArticleText(id=record.id, title=record.title, text_url=url, text_bytes=size)
 
 
 def escaped_size(text: str) -> int:
