@@ -137,16 +137,20 @@ class Answer(BaseModel):
 
 def _plain_schema(node: Any) -> Any:
     """A JSON schema without pydantic's titles and defaults, which models need not see."""
-    if isinstance(node, dict):
-        return {k: _plain_schema(v) for k, v in node.items() if k not in ("title", "default")}
     if isinstance(node, list):
         return [_plain_schema(v) for v in node]
-    return node
+    if not isinstance(node, dict):
+        return node
+    plain = {k: _plain_schema(v) for k, v in node.items() if k not in ("title", "default")}
+    if isinstance(node.get("properties"), dict):  # property names are names, not keywords
+        plain["properties"] = {k: _plain_schema(v) for k, v in node["properties"].items()}
+    return plain
 
 
 def tool_schema(count: int) -> dict[str, Any]:
     """The tool's input schema, asking for exactly ``count`` key points."""
     schema: dict[str, Any] = _plain_schema(Answer.model_json_schema())
+    schema.pop("description", None)  # the docstring is for us; the tool has its own
     schema["properties"]["key_points"].update(minItems=count, maxItems=count)
     return schema
 
