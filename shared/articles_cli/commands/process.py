@@ -94,14 +94,21 @@ def options_from(args: argparse.Namespace) -> ProcessOptions:
 
 def iter_sources(paths: Iterable[str]) -> Iterator[str]:
     """Files as given; directories expanded to their supported files, in a stable order."""
+    for source, _name in iter_named_sources(paths):
+        yield source
+
+
+def iter_named_sources(paths: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Each file with its name: a file's own name, or a found file's path below the directory
+    given (with ``/``), as ``aws s3 cp --recursive`` names them."""
     for given in paths:
         path = Path(given)
         if path.is_dir():
             for found in sorted(path.rglob("*")):
                 if found.is_file() and is_supported(found.name):
-                    yield str(found)
+                    yield str(found), found.relative_to(path).as_posix()
         else:
-            yield given
+            yield given, path.name
 
 
 def _failure(source: str, code: str, message: str) -> dict[str, Any]:
@@ -195,6 +202,20 @@ def markdown_digest(record: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _warn_fallback(record: dict[str, Any], seen: set[str]) -> None:
+    """Say on stderr (once per reason) that the chosen backend gave way to the fallback."""
+    summarizer = str(record.get("summarizer") or "")
+    _name, marker, reason = summarizer.partition("(fallback: ")
+    reason = reason.rstrip(")")
+    if marker and reason not in seen:
+        seen.add(reason)
+        print(
+            f"articles: warning: key points by the extractive fallback ({reason}), "
+            f"first for {record['source']}",
+            file=sys.stderr,
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     sources = list(iter_sources(args.paths))
     options = options_from(args)
@@ -203,10 +224,12 @@ def run(args: argparse.Namespace) -> int:
     failed = 0
     if args.format == "json":
         out.write("[")
+    fallbacks: set[str] = set()
     for index, record in enumerate(_process_all(sources, options, max(1, args.jobs))):
         is_failure = "error" in record
         failed += is_failure
         progress.step(is_failure)
+        _warn_fallback(record, fallbacks)
         if args.format == "json":
             text = json.dumps(record, ensure_ascii=False, indent=2)
             out.write(("," if index else "") + "\n" + text)
