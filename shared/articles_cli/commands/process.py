@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
-from articles.errors import ArticleError, InputNotFoundError, TooLargeError
+from articles.errors import ArticleError, NotFoundError, TooLargeError
 from articles.extraction import extract
 from articles.extraction.limits import DEFAULT_MAX_BYTES
 from articles.formats import is_supported
@@ -123,14 +123,14 @@ def process_one(source: str, options: ProcessOptions) -> dict[str, Any]:
         path = Path(source)
         try:
             if not path.is_file():
-                raise InputNotFoundError(f"{source} is not a file")
+                raise NotFoundError(f"{source} is not a file")
             size = path.stat().st_size
             if size > options.max_bytes:
                 # Refuse before reading: the file may be far larger than memory allows.
                 raise TooLargeError(f"input is {size} bytes; the limit is {options.max_bytes}")
             data = path.read_bytes()
         except OSError as exc:
-            raise InputNotFoundError(f"cannot read {source}: {exc.strerror or exc}") from exc
+            raise NotFoundError(f"cannot read {source}: {exc.strerror or exc}") from exc
         article = extract(data, filename=path.name, max_bytes=options.max_bytes)
         points = summarize(
             article.title,
