@@ -41,6 +41,7 @@ check: lint typecheck test
 bench: venv ## benchmarks against the team's data in ../shared/bench
 	$(BIN)/python bench/extraction.py $(BENCH_DIR)/extraction
 	$(BIN)/python bench/keypoints.py $(BENCH_DIR)/keypoints/cnndm-dev.jsonl
+	$(BIN)/python bench/grounding.py $(BENCH_DIR)/keypoints/cnndm-dev.jsonl
 
 layer: venv ## build the Lambda layer for python3.13/arm64 into build/layer and print its size
 	$(MAKE) -C shared build-SharedLayer ARTIFACTS_DIR=$(CURDIR)/build/layer PIP=$(CURDIR)/$(BIN)/pip

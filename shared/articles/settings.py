@@ -11,9 +11,10 @@ import os
 from functools import lru_cache
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from articles.errors import ArticleError
+from articles.pricing import Price, parse_price
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -42,10 +43,17 @@ class Settings(BaseModel):
     key_point_count: int = Field(default=0, ge=0, le=7, alias="KEY_POINT_COUNT")
     summarizer: Literal["extractive", "bedrock"] = Field(default="extractive", alias="SUMMARIZER")
     bedrock_model_id: str = Field(default=DEFAULT_BEDROCK_MODEL_ID, alias="BEDROCK_MODEL_ID")
+    # "INPUT,OUTPUT" US dollars per 1,000 tokens; unset: the price table's (articles.pricing)
+    bedrock_price: Price | None = Field(default=None, alias="BEDROCK_PRICE_PER_1K_TOKENS")
     max_receive_count: int = Field(default=5, ge=1, alias="MAX_RECEIVE_COUNT")
     stalled_after_minutes: int = Field(
         default=DEFAULT_STALLED_AFTER_MINUTES, ge=60, alias="STALLED_AFTER_MINUTES"
     )
+
+    @field_validator("bedrock_price", mode="before")
+    @classmethod
+    def _parse_price(cls, value: object) -> object:
+        return parse_price(value) if isinstance(value, str) else value
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -156,6 +156,22 @@ def test_identical_content_is_not_summarized_twice(
     assert len(calls) == 1
 
 
+def test_cached_key_points_expire_and_records_do_not(stack: Stack) -> None:
+    import time
+
+    from articles.records.repository import CACHE_EXPIRY_ATTRIBUTE, CACHE_TTL_SECONDS
+
+    upload_and_extract(stack, KEY, KEY_IN_EVENT, HTML, SEQ_1)
+    summarize_all(stack)
+    items = stack.dynamodb.scan(TableName=stack.table_name)["Items"]
+    cached = [item for item in items if item["pk"]["S"].startswith("KEYPOINTS#")]
+    assert len(cached) == 1
+    expires = int(cached[0][CACHE_EXPIRY_ATTRIBUTE]["N"])  # a Number, as DynamoDB TTL needs
+    assert abs(expires - (time.time() + CACHE_TTL_SECONDS)) < 600
+    records = [item for item in items if item["pk"]["S"] == record_id(BUCKET, KEY)]
+    assert len(records) == 1 and CACHE_EXPIRY_ATTRIBUTE not in records[0]
+
+
 def test_delete_marks_the_record_deleted_and_removes_its_text(stack: Stack) -> None:
     upload_and_extract(stack, KEY, KEY_IN_EVENT, HTML, SEQ_1)
     record = repository(stack).get(record_id(BUCKET, KEY))

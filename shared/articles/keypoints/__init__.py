@@ -19,6 +19,7 @@ from articles.models import KeyPoints
 
 if TYPE_CHECKING:
     from articles.keypoints.bedrock import BedrockSummarizer
+    from articles.pricing import Price
 
 __all__ = [
     "BACKENDS",
@@ -49,14 +50,20 @@ class Summarizer(Protocol):
 
 
 _EXTRACTIVE = ExtractiveSummarizer()
-# One Bedrock backend per model id, so a warm Lambda reuses its client.
-_BEDROCK: dict[str, BedrockSummarizer] = {}
+# One Bedrock backend per model id (and price), so a warm Lambda reuses its client and what
+# it learnt about the model's tool use.
+_BEDROCK: dict[tuple[str, Price | None], BedrockSummarizer] = {}
 
 
 def get_summarizer(
-    backend: str | None = None, *, bedrock_client: Any = None, model_id: str | None = None
+    backend: str | None = None,
+    *,
+    bedrock_client: Any = None,
+    model_id: str | None = None,
+    price: Price | None = None,
 ) -> Summarizer:
-    """The backend by name; unset means $SUMMARIZER, then extractive."""
+    """The backend by name; unset means $SUMMARIZER, then extractive. ``price`` overrides the
+    price table's entry for the Bedrock model."""
     name = (backend or os.environ.get("SUMMARIZER") or "extractive").strip().lower()
     if name == "extractive":
         return _EXTRACTIVE
@@ -66,10 +73,10 @@ def get_summarizer(
 
         model = model_id or os.environ.get("BEDROCK_MODEL_ID") or None
         if bedrock_client is not None:
-            return BedrockSummarizer(bedrock_client, model_id=model)
-        key = model or ""
+            return BedrockSummarizer(bedrock_client, model_id=model, price=price)
+        key = (model or "", price)
         if key not in _BEDROCK:
-            _BEDROCK[key] = BedrockSummarizer(model_id=model)
+            _BEDROCK[key] = BedrockSummarizer(model_id=model, price=price)
         return _BEDROCK[key]
     raise ValueError(f"unknown summarizer {name!r}; choose one of {', '.join(BACKENDS)}")
 
@@ -83,9 +90,12 @@ def summarize(
     language: str | None = None,
     bedrock_client: Any = None,
     model_id: str | None = None,
+    price: Price | None = None,
 ) -> KeyPoints:
     """Key points (3-7 by length unless ``count`` is given), lede and keywords."""
     if count is not None and count < 1:
         raise ValueError("count must be at least 1")
-    summarizer = get_summarizer(backend, bedrock_client=bedrock_client, model_id=model_id)
+    summarizer = get_summarizer(
+        backend, bedrock_client=bedrock_client, model_id=model_id, price=price
+    )
     return summarizer.summarize(title, text, count=count, language=language)

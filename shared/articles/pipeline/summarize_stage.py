@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from articles.errors import PermanentError
 from articles.models import KeyPoints
-from articles.observability import MetricUnit, logger, metrics
+from articles.observability import MetricUnit, count_fallback, logger, metrics
 from articles.pipeline.context import Outcome, as_article_error
 from articles.pipeline.messages import parse_summarize_message
 from articles.records.models import Status, TokenUsage
@@ -77,7 +77,7 @@ def _summarize(record: ArticleRecord, ctx: PipelineContext) -> Outcome:
     else:
         result = _run_summarizer(record, ctx)
         reused = False
-        if "fallback" not in result.summarizer:  # a degraded answer is not worth keeping
+        if result.fallback_reason is None:  # a degraded answer is not worth keeping
             ctx.repository.put_cached(cache_key, result.model_dump(mode="json"))
 
     update: dict[str, Any] = {
@@ -86,13 +86,20 @@ def _summarize(record: ArticleRecord, ctx: PipelineContext) -> Outcome:
         "key_points": result.key_points,
         "keywords": result.keywords,
         "summarizer": result.summarizer,
+        "fallback_reason": result.fallback_reason,
+        "dropped_points": result.dropped_points or None,
         "truncated": result.truncated,
         "error": None,
     }
+    if record.language is None and result.language:
+        update["language"] = result.language
     if not reused and (result.input_tokens or result.output_tokens):
         update["token_usage"] = TokenUsage(
-            input_tokens=result.input_tokens or 0, output_tokens=result.output_tokens or 0
+            input_tokens=result.input_tokens or 0,
+            output_tokens=result.output_tokens or 0,
+            cost_usd=result.cost_usd,
         )
+        _count_usage(result)
     ctx.repository.save(record.model_copy(update=update), expected_revision=record.revision)
 
     elapsed_ms = (time.perf_counter() - started) * 1000
@@ -106,11 +113,26 @@ def _summarize(record: ArticleRecord, ctx: PipelineContext) -> Outcome:
             "key": record.source.key,
             "key_points": len(result.key_points),
             "summarizer": result.summarizer,
+            "fallback_reason": result.fallback_reason,
             "reused": reused,
             "ms": round(elapsed_ms, 1),
         },
     )
     return Outcome.SUMMARIZED
+
+
+def _count_usage(result: KeyPoints) -> None:
+    """What the model call cost, and what of its answer was dropped or replaced."""
+    metrics.add_metric(name="InputTokens", unit=MetricUnit.Count, value=result.input_tokens or 0)
+    metrics.add_metric(name="OutputTokens", unit=MetricUnit.Count, value=result.output_tokens or 0)
+    if result.cost_usd is not None:
+        metrics.add_metric(name="EstimatedCostUSD", unit=MetricUnit.NoUnit, value=result.cost_usd)
+    if result.dropped_points:
+        metrics.add_metric(
+            name="KeyPointsDropped", unit=MetricUnit.Count, value=result.dropped_points
+        )
+    if result.fallback_reason is not None:
+        count_fallback(result.fallback_reason)
 
 
 def _run_summarizer(record: ArticleRecord, ctx: PipelineContext) -> KeyPoints:
@@ -128,4 +150,5 @@ def _run_summarizer(record: ArticleRecord, ctx: PipelineContext) -> KeyPoints:
         backend=settings.summarizer,
         language=record.language,
         model_id=settings.bedrock_model_id,
+        price=settings.bedrock_price,
     )

@@ -19,6 +19,7 @@ same event cannot both win, and a loser retries from the fresh state.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,10 @@ MONTHS_KEY = "META#months"
 BY_CREATED_INDEX = "by-created"
 BY_STATUS_INDEX = "by-status"
 MAX_PAGE_SIZE = 100
+# Key-point cache items expire through DynamoDB's TTL on this attribute (template.yaml's
+# TimeToLiveSpecification); records never carry it.
+CACHE_EXPIRY_ATTRIBUTE = "expires_at"
+CACHE_TTL_SECONDS = 90 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ class ArticleRepository:
         from boto3.dynamodb.types import TypeSerializer
 
         serializer = TypeSerializer()
-        return {name: serializer.serialize(value) for name, value in data.items()}
+        return {name: serializer.serialize(_decimal(value)) for name, value in data.items()}
 
     @staticmethod
     def _from_item(item: dict[str, Any]) -> dict[str, Any]:
@@ -165,7 +170,12 @@ class ArticleRepository:
             "put_item",
             TableName=self.table_name,
             Item=self._to_item(
-                {"pk": f"KEYPOINTS#{cache_key}", "value": value, "created_at": utc_now()}
+                {
+                    "pk": f"KEYPOINTS#{cache_key}",
+                    "value": value,
+                    "created_at": utc_now(),
+                    CACHE_EXPIRY_ATTRIBUTE: int(time.time()) + CACHE_TTL_SECONDS,
+                }
             ),
         )
 
@@ -287,6 +297,19 @@ class ArticleRepository:
         except BotoCoreError as exc:
             raise StorageError(f"DynamoDB {operation} failed: {exc}") from exc
         return result
+
+
+def _decimal(value: Any) -> Any:
+    """DynamoDB takes no floats: a cost estimate goes in as the Decimal of its shortest repr."""
+    from decimal import Decimal
+
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        return {name: _decimal(item) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_decimal(item) for item in value]
+    return value
 
 
 def _plain(value: Any) -> Any:

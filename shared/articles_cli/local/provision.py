@@ -62,6 +62,10 @@ SEED = 20240601  # moto's random source: the same stack id, so the same names, o
 ARTIFACTS_BUCKET = "local-stack-deployment"  # removed again once the stack exists
 ESM = "AWS::Lambda::EventSourceMapping"
 _OUTPUT_PREFIX = "LocalStackValue"
+# Properties moto's CloudFormation cannot take, left out of the local stack, and why that is
+# safe there. Inline role policies: moto fails on a policy list with an Fn::If that gives
+# AWS::NoValue, and the local stack enforces no IAM (the template's tests check the policies).
+LEFT_OUT_PROPERTIES: dict[str, tuple[str, ...]] = {"AWS::IAM::Role": ("Policies",)}
 _FUNCTION_ARN = re.compile(r"functions/(arn:[^/]+:function:[^/:]+)/invocations")
 
 
@@ -197,10 +201,10 @@ def provision(
         finally:
             _remove_code(clients.s3, code)
         outputs = _outputs(clients.cloudformation, stack_name)
+        physical = _resources(clients.cloudformation, stack_name)
         for bucket, properties in settings.items():
-            apply_bucket_settings(
-                clients.s3, _physical_id(clients, stack_name, bucket), _fill(properties, outputs)
-            )
+            name = physical[bucket]["PhysicalResourceId"]
+            apply_bucket_settings(clients.s3, name, _fill(properties, outputs))
     return read_stack(clients, stack_name, code)
 
 
@@ -221,13 +225,25 @@ def _lifecycle(value: dict[str, Any]) -> dict[str, Any]:
             "Status": rule["Status"],
             "Filter": {"Prefix": rule.get("Prefix", "")},
         }
+        expiration: dict[str, Any] = {}
+        if "ExpirationInDays" in rule:
+            expiration["Days"] = int(rule["ExpirationInDays"])
+        if "ExpiredObjectDeleteMarker" in rule:
+            expiration["ExpiredObjectDeleteMarker"] = _flag(rule["ExpiredObjectDeleteMarker"])
+        if expiration:
+            out["Expiration"] = expiration
         if "NoncurrentVersionExpiration" in rule:
             days = rule["NoncurrentVersionExpiration"]["NoncurrentDays"]
             out["NoncurrentVersionExpiration"] = {"NoncurrentDays": int(days)}
-        if "ExpirationInDays" in rule:
-            out["Expiration"] = {"Days": int(rule["ExpirationInDays"])}
+        if "AbortIncompleteMultipartUpload" in rule:
+            days = rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"]
+            out["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": int(days)}
         rules.append(out)
     return {"LifecycleConfiguration": {"Rules": rules}}
+
+
+def _flag(value: Any) -> bool:
+    return value is True or str(value).lower() == "true"
 
 
 def _notifications(value: dict[str, Any]) -> dict[str, Any]:
@@ -280,6 +296,8 @@ def _local_template(
     resources: dict[str, Any] = template["Resources"]
     outputs: dict[str, Any] = template.setdefault("Outputs", {})
     for logical_id, resource in list(resources.items()):
+        for name in LEFT_OUT_PROPERTIES.get(resource.get("Type", ""), ()):
+            resource.get("Properties", {}).pop(name, None)
         if resource.get("Type") == ESM:
             if resource.get("Properties", {}).get("Enabled") is False:
                 del resources[logical_id]
@@ -427,11 +445,10 @@ def _outputs(cloudformation: CloudFormationClient, stack_name: str) -> dict[str,
     return {o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs", [])}
 
 
-def _physical_id(clients: Clients, stack_name: str, logical_id: str) -> str:
-    resource = clients.cloudformation.describe_stack_resource(
-        StackName=stack_name, LogicalResourceId=logical_id
-    )["StackResourceDetail"]
-    return resource["PhysicalResourceId"]
+def _resources(cloudformation: CloudFormationClient, stack_name: str) -> dict[str, Any]:
+    """The stack's resources by logical id (moto lists those it left out without one)."""
+    summaries = cloudformation.list_stack_resources(StackName=stack_name)["StackResourceSummaries"]
+    return {r["LogicalResourceId"]: r for r in summaries if r.get("LogicalResourceId")}
 
 
 def _text(value: Any) -> str:
@@ -447,10 +464,7 @@ def read_stack(clients: Clients, stack_name: str, code: dict[str, Path]) -> Loca
     (stack,) = clients.cloudformation.describe_stacks(StackName=stack_name)["Stacks"]
     body: Any = clients.cloudformation.get_template(StackName=stack_name)["TemplateBody"]
     template = json.loads(body) if isinstance(body, str) else body  # boto3 decodes JSON
-    summaries = clients.cloudformation.list_stack_resources(StackName=stack_name)[
-        "StackResourceSummaries"
-    ]
-    physical = {r["LogicalResourceId"]: r for r in summaries if r.get("LogicalResourceId")}
+    physical = _resources(clients.cloudformation, stack_name)
     by_type: dict[str, list[str]] = {}
     for logical_id, resource in physical.items():
         by_type.setdefault(resource["ResourceType"], []).append(logical_id)
@@ -473,10 +487,17 @@ def read_stack(clients: Clients, stack_name: str, code: dict[str, Path]) -> Loca
         for logical_id in by_type.get("AWS::Lambda::Function", [])
         if logical_id in code  # a function with code of its own to run here
     }
-    (bucket,) = by_type.get("AWS::S3::Bucket", [None]) or [None]
-    (table,) = by_type.get("AWS::DynamoDB::Table", [None]) or [None]
-    if bucket is None or table is None:
-        raise TemplateError("the template defines no bucket or no table")
+    # The bucket uploads go to: the one that notifies a queue (another may hold its logs).
+    notifying = [
+        physical[logical_id]["PhysicalResourceId"]
+        for logical_id in by_type.get("AWS::S3::Bucket", [])
+        if clients.s3.get_bucket_notification_configuration(
+            Bucket=physical[logical_id]["PhysicalResourceId"]
+        ).get("QueueConfigurations")
+    ]
+    tables = by_type.get("AWS::DynamoDB::Table", [])
+    if len(notifying) != 1 or len(tables) != 1:
+        raise TemplateError("the template needs one bucket that notifies a queue, and one table")
     modelled = _modelled_types()
     skipped = sorted(
         f"{logical_id} ({resource['Type']})"
@@ -492,8 +513,8 @@ def read_stack(clients: Clients, stack_name: str, code: dict[str, Path]) -> Loca
             for o in stack.get("Outputs", [])
             if not o["OutputKey"].startswith(_OUTPUT_PREFIX)
         },
-        bucket_name=physical[bucket]["PhysicalResourceId"],
-        table_name=physical[table]["PhysicalResourceId"],
+        bucket_name=notifying[0],
+        table_name=physical[tables[0]]["PhysicalResourceId"],
         queues=queues,
         functions=functions,
         api_function=_api_function(
