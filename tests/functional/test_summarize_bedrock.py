@@ -11,6 +11,7 @@ import boto3
 import pytest
 from botocore.stub import ANY, Stubber
 
+from articles.aws import AwsClients
 from articles.keypoints.bedrock import TOOL_NAME
 from articles.records.models import Status, record_id
 from articles.records.repository import ArticleRepository
@@ -114,7 +115,9 @@ def test_record_says_what_was_dropped_and_what_it_cost(
     )
     assert result["batchItemFailures"] == []
 
-    record = ArticleRepository(stack.table_name, client=stack.dynamodb).get(article_id)
+    record = ArticleRepository(stack.table_name, AwsClients(dynamodb=stack.dynamodb)).get(
+        article_id
+    )
     assert record is not None and record.status is Status.SUMMARIZED
     assert INVENTED not in record.key_points
     assert len(record.key_points) == 4  # three of the model's, one filled in

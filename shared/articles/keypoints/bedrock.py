@@ -28,10 +28,12 @@ import re
 import time
 from collections.abc import Callable
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from articles.aws import AwsClients
+from articles.constants import DEFAULT_BEDROCK_MODEL_ID
 from articles.extraction.language import detect_language
 from articles.keypoints.extractive import ExtractiveSummarizer, adaptive_count
 from articles.keypoints.grounding import ArticleIndex, primary_language
@@ -41,7 +43,9 @@ from articles.models import FallbackReason, KeyPoints
 from articles.observability import logger
 from articles.pricing import Price, price_for
 
-DEFAULT_MODEL_ID = "amazon.nova-lite-v1:0"
+if TYPE_CHECKING:
+    from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
+
 # Rough English average; good enough to keep a request inside a budget, not for billing.
 CHARS_PER_TOKEN = 4
 DEFAULT_INPUT_TOKENS = 6000
@@ -230,16 +234,12 @@ def repeats(point: str, others: list[str]) -> bool:
     return any(len(terms & set(content_terms(other))) >= 0.6 * len(terms) for other in others)
 
 
-def _default_client() -> Any:
-    import boto3  # only the Bedrock backend needs it
-    from botocore.config import Config
-
-    config = Config(
-        retries={"max_attempts": 1, "mode": "standard"},
-        connect_timeout=5,
-        read_timeout=READ_TIMEOUT_SECONDS,
-    )
-    return boto3.client("bedrock-runtime", config=config)
+# botocore's own retries are off: _converse retries with backoff, and the two would multiply.
+CLIENT_CONFIG: dict[str, Any] = {
+    "retries": {"max_attempts": 1, "mode": "standard"},
+    "connect_timeout": 5,
+    "read_timeout": READ_TIMEOUT_SECONDS,
+}
 
 
 class BedrockSummarizer:
@@ -247,7 +247,7 @@ class BedrockSummarizer:
 
     def __init__(
         self,
-        client: Any = None,
+        client: BedrockRuntimeClient | None = None,
         *,
         model_id: str | None = None,
         price: Price | None = None,
@@ -260,8 +260,10 @@ class BedrockSummarizer:
         jitter: Callable[[], float] = random.random,
         fallback: ExtractiveSummarizer | None = None,
     ) -> None:
-        self._client = client
-        self.model_id = model_id or DEFAULT_MODEL_ID
+        self._clients = AwsClients(
+            bedrock_runtime=client, config={"bedrock-runtime": CLIENT_CONFIG}
+        )
+        self.model_id = model_id or DEFAULT_BEDROCK_MODEL_ID
         self.price = price_for(self.model_id, price)
         self.max_input_tokens = max_input_tokens
         self.max_output_tokens = max_output_tokens
@@ -278,10 +280,9 @@ class BedrockSummarizer:
         return f"bedrock {self.model_id}"
 
     @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = _default_client()
-        return self._client
+    def client(self) -> BedrockRuntimeClient:
+        """Built on first use (boto3 loads only then), unless one was given."""
+        return self._clients.bedrock_runtime
 
     def summarize(
         self, title: str | None, text: str, *, count: int | None = None, language: str | None = None
@@ -461,8 +462,7 @@ class BedrockSummarizer:
                 cap = min(self.max_delay, self.base_delay * 2 ** (failures - 1))
                 self._sleep(cap * self._jitter())
             try:
-                response: dict[str, Any] = self.client.converse(**build(self._mode))
-                return response
+                return cast("dict[str, Any]", self.client.converse(**build(self._mode)))
             except ClientError as exc:
                 error = exc.response.get("Error", {})
                 code = error.get("Code", "")

@@ -11,9 +11,9 @@ import pytest
 from botocore.stub import ANY, Stubber
 from keypoints_samples import FLOOD, FLOOD_TITLE, GERMAN, long_report
 
+from articles.constants import DEFAULT_BEDROCK_MODEL_ID as DEFAULT_MODEL_ID
 from articles.keypoints import ExtractiveSummarizer, adaptive_count, summarize
 from articles.keypoints.bedrock import (
-    DEFAULT_MODEL_ID,
     TOOL_NAME,
     BedrockSummarizer,
     article_block,
@@ -610,7 +610,7 @@ def test_the_template_passes_its_price_parameter_to_the_summarize_function() -> 
 
     from cfnlint.decode import decode
 
-    from articles.settings import Settings
+    from articles.settings import SummarizerSettings
     from tests.conftest import ROOT
 
     template, problems = decode(str(ROOT / "template.yaml"))
@@ -623,7 +623,7 @@ def test_the_template_passes_its_price_parameter_to_the_summarize_function() -> 
     pattern = re.compile(parameter["AllowedPattern"])
     for value in ("", "0.00006,0.00024", ".5,2"):
         assert pattern.match(value)
-        price = Settings.from_env({"BEDROCK_PRICE_PER_1K_TOKENS": value}).bedrock_price
+        price = SummarizerSettings.from_env({"BEDROCK_PRICE_PER_1K_TOKENS": value}).bedrock_price
         assert (price is None) == (value == "")
     for value in ("0.1", "cheap", "1,2,3", "-1,2"):
         assert not pattern.match(value)
