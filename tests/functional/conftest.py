@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import uuid
@@ -148,11 +149,17 @@ def sqs_event_from_messages(messages: list[dict[str, Any]], queue: str) -> dict[
     return {"Records": records}
 
 
-@pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
+@contextlib.contextmanager
+def moto_stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
     """template.yaml deployed into moto as the local stack deploys it (SAM, CloudFormation)."""
     with mock_aws():
         clients = Clients.from_session(None, "us-east-1")
         resources = provision(clients)
         assert resources.bucket_name == BUCKET
         yield Stack(resources, clients.s3, clients.sqs, clients.dynamodb, monkeypatch)
+
+
+@pytest.fixture
+def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
+    with moto_stack(monkeypatch) as created:
+        yield created
