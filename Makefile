@@ -40,6 +40,7 @@ check: lint typecheck test
 
 bench: venv ## benchmarks against the team's data in ../shared/bench
 	$(BIN)/python bench/extraction.py $(BENCH_DIR)/extraction
+	$(BIN)/python bench/metadata.py $(BENCH_DIR)/extraction
 	$(BIN)/python bench/keypoints.py $(BENCH_DIR)/keypoints/cnndm-dev.jsonl
 
 layer: venv ## build the Lambda layer for python3.13/arm64 into build/layer and print its size
