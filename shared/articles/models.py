@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from pydantic import BaseModel, ConfigDict, Field
 
 WORDS_PER_MINUTE = 230
@@ -33,6 +35,22 @@ class ExtractedArticle(ArticleMetadata):
     extractor: str = Field(description="extractor name and version, e.g. 'trafilatura 2.3.1'")
 
 
+class FallbackReason(StrEnum):
+    """Why an answer is not (all) the configured backend's own: machine-readable."""
+
+    THROTTLED = "throttled"  # the model kept refusing for load
+    UNAVAILABLE = "unavailable"  # connection trouble, timeouts, service errors
+    ACCESS_DENIED = "access_denied"  # no model access for this account or role
+    MODEL_NOT_FOUND = "model_not_found"
+    INVALID_REQUEST = "invalid_request"
+    MODEL_ERROR = "model_error"  # any other error the model's service answered with
+    INVALID_OUTPUT = "invalid_output"  # no answer of the requested shape
+    MAX_TOKENS = "max_tokens"  # the answer was cut at the output budget
+    WRONG_LANGUAGE = "wrong_language"  # the answer is not in the article's language
+    UNGROUNDED = "ungrounded"  # something the model wrote is not in the article
+    SHORT_ANSWER = "short_answer"  # fewer key points or keywords than asked for
+
+
 class KeyPoints(BaseModel):
     """What a busy reader wants from an article."""
 
@@ -45,6 +63,14 @@ class KeyPoints(BaseModel):
     truncated: bool = Field(default=False, description="the input was cut to a token budget")
     input_tokens: int | None = None
     output_tokens: int | None = None
+    cost_usd: float | None = Field(default=None, description="estimated from the token usage")
+    language: str | None = Field(default=None, description="the language the answer is in")
+    fallback_reason: FallbackReason | None = Field(
+        default=None, description="set when the extractive backend wrote all or part of it"
+    )
+    dropped_points: int = Field(
+        default=0, ge=0, description="key points the model wrote that the article does not support"
+    )
 
 
 def reading_minutes(word_count: int) -> int:

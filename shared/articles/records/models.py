@@ -82,6 +82,9 @@ class ErrorInfo(BaseModel):
 class TokenUsage(BaseModel):
     input_tokens: int = 0
     output_tokens: int = 0
+    cost_usd: float | None = Field(
+        default=None, description="estimate from the price table or BedrockPricePer1kTokens"
+    )
 
 
 class ArticleFields(ArticleMetadata):
@@ -99,6 +102,12 @@ class ArticleFields(ArticleMetadata):
     key_points: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
     summarizer: str | None = None
+    fallback_reason: str | None = Field(
+        default=None, description="why the extractive backend wrote all or part of the answer"
+    )
+    dropped_points: int | None = Field(
+        default=None, description="model key points dropped: the article does not support them"
+    )
     truncated: bool | None = None
     token_usage: TokenUsage | None = None
     error: ErrorInfo | None = None
