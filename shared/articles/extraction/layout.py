@@ -22,8 +22,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
-
     from lxml.html import HtmlElement
 
 # Elements whose text the extractor writes as one output line.
@@ -46,6 +44,7 @@ _FURNITURE_CLASS = re.compile(
 _ABOUT = re.compile(r"^about\b", re.I)
 MIN_DESCRIPTION_WORDS = 8
 ONE_ARTICLE_SHARE = 0.8
+OPENING_LOOKBEHIND = 12  # block elements before the body searched for the standfirst
 OPENING_LOOKAHEAD = 3  # output blocks after which a missing standfirst is not looked for
 
 
@@ -299,9 +298,10 @@ def restore_opening(
     return blocks
 
 
-def _candidates_before(located: Located, position: int) -> Iterable[HtmlElement]:
+def _candidates_before(located: Located, position: int) -> list[HtmlElement]:
+    """The block elements just before ``position``, nearest first."""
     before = [e for e, p in located.order.items() if p < position]
-    return reversed(before[-12:])
+    return before[-OPENING_LOOKBEHIND:][::-1]
 
 
 def _near(element: HtmlElement, container: HtmlElement) -> bool:
