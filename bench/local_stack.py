@@ -188,10 +188,12 @@ def time_process(directory: Path) -> tuple[float, float, int]:
     return elapsed, cpu, failed
 
 
-def start_stack(aws_port: int, api_port: int, log_path: Path) -> tuple[subprocess.Popen, float]:
+def start_stack(
+    aws_port: int, api_port: int, log_path: Path, *, samples: bool = False
+) -> tuple[subprocess.Popen, float]:
     """``make run`` with the environment built; seconds until the API first answers."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ARTICLES_"))}
-    run_args = f"--aws-port {aws_port} --api-port {api_port} --no-samples"
+    run_args = f"--aws-port {aws_port} --api-port {api_port}" + ("" if samples else " --no-samples")
     started = time.perf_counter()
     with log_path.open("wb") as log:
         process = subprocess.Popen(

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from articles.aws import AwsClients
 from articles.records.models import Status, record_id
 from articles.records.repository import ArticleRepository
 from tests.conftest import FIXTURES
@@ -26,7 +27,7 @@ SEQ_2 = "0065F1A8B7C3D2E200"
 
 
 def repository(stack: Stack) -> ArticleRepository:
-    return ArticleRepository(stack.table_name, client=stack.dynamodb)
+    return ArticleRepository(stack.table_name, AwsClients(dynamodb=stack.dynamodb))
 
 
 def extract(stack: Stack, event: dict, **overrides: str) -> list[str]:
@@ -325,7 +326,7 @@ def test_summary_failing_for_good_ends_failed_and_a_redrive_recovers(
     stack: Stack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import articles.keypoints
-    from articles.errors import SummarizerUnavailableError
+    from articles.errors import StorageError
 
     upload_and_extract(stack, KEY, KEY_IN_EVENT, HTML, SEQ_1)
     (message,) = stack.summarize_messages()
@@ -333,7 +334,7 @@ def test_summary_failing_for_good_ends_failed_and_a_redrive_recovers(
     event = sqs_event_from_messages([message], "SummarizeQueue")
 
     def unavailable(*args: object, **kwargs: object) -> None:
-        raise SummarizerUnavailableError("model endpoint not reachable")
+        raise StorageError("the text could not be read")
 
     real = articles.keypoints.summarize
     monkeypatch.setattr(articles.keypoints, "summarize", unavailable)
@@ -344,7 +345,7 @@ def test_summary_failing_for_good_ends_failed_and_a_redrive_recovers(
     assert record.error is not None
     assert (record.error.stage, record.error.code, record.error.retryable) == (
         "summarize",
-        "summarizer_unavailable",
+        "storage_unavailable",
         True,
     )
 

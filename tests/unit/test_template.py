@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 
+from articles.constants import MIN_STALLED_AFTER_MINUTES, TEXT_PREFIX
 from articles.records.repository import CACHE_EXPIRY_ATTRIBUTE
-from articles.settings import TEXT_PREFIX, Settings
+from articles.settings import ApiSettings, ExtractSettings, SummarizeSettings, SweepSettings
 from articles_cli.local.cloudformation import load_template
 from tests.conftest import ROOT, load_function
 
@@ -160,17 +161,34 @@ def test_the_sweep_runs_on_a_schedule_with_a_safe_threshold() -> None:
         properties = RESOURCES[queue]["Properties"]
         cycle = properties["VisibilityTimeout"] * properties["RedrivePolicy"]["maxReceiveCount"]
         assert parameter["Default"] * 60 >= cycle
-    assert parameter["MinValue"] == Settings.model_fields["stalled_after_minutes"].metadata[0].ge
+    assert parameter["MinValue"] == MIN_STALLED_AFTER_MINUTES
+
+
+FUNCTION_SETTINGS = {
+    "ExtractFunction": ExtractSettings,
+    "SummarizeFunction": SummarizeSettings,
+    "ApiFunction": ApiSettings,
+    "SweepFunction": SweepSettings,
+}
 
 
 @pytest.mark.parametrize("name", sorted(FUNCTIONS))
 def test_environment_variables_are_ones_the_code_reads(name: str) -> None:
     # AWS_ENDPOINT_URL is boto3's own (set only for `sam local invoke` against moto).
-    known = {field.alias for field in Settings.model_fields.values()} | {"AWS_ENDPOINT_URL"}
+    known = set(FUNCTION_SETTINGS[name].variables()) | {"AWS_ENDPOINT_URL"}
     variables = dict(TEMPLATE["Globals"]["Function"]["Environment"]["Variables"])
     variables.update(FUNCTIONS[name].get("Environment", {}).get("Variables", {}))
     unknown = {v for v in variables if v not in known and not v.startswith("POWERTOOLS_")}
     assert not unknown, f"{name} sets variables nothing reads: {unknown}"
+
+
+@pytest.mark.parametrize("name", sorted(FUNCTIONS))
+def test_every_required_variable_is_set_for_the_function(name: str) -> None:
+    model = FUNCTION_SETTINGS[name]
+    required = {f.alias for f in model.model_fields.values() if f.is_required()}
+    variables = dict(TEMPLATE["Globals"]["Function"]["Environment"]["Variables"])
+    variables.update(FUNCTIONS[name].get("Environment", {}).get("Variables", {}))
+    assert required and required <= set(variables)
 
 
 def test_every_work_queue_has_a_dead_letter_queue_and_matching_receive_count() -> None:

@@ -9,15 +9,18 @@ Importing this package never imports boto3; the Bedrock backend does, on first u
 
 from __future__ import annotations
 
-import os
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from articles.constants import SUMMARIZERS
 from articles.keypoints.extractive import ExtractiveSummarizer, adaptive_count
 from articles.keypoints.keywords import extract_keywords
 from articles.keypoints.sentences import Sentence, split_sentences
 from articles.models import KeyPoints
+from articles.settings import SummarizerSettings
 
 if TYPE_CHECKING:
+    from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
+
     from articles.keypoints.bedrock import BedrockSummarizer
     from articles.pricing import Price
 
@@ -34,7 +37,7 @@ __all__ = [
     "summarize",
 ]
 
-BACKENDS = ("extractive", "bedrock")
+BACKENDS = SUMMARIZERS
 
 
 @runtime_checkable
@@ -58,23 +61,23 @@ _BEDROCK: dict[tuple[str, Price | None], BedrockSummarizer] = {}
 def get_summarizer(
     backend: str | None = None,
     *,
-    bedrock_client: Any = None,
+    bedrock_client: BedrockRuntimeClient | None = None,
     model_id: str | None = None,
     price: Price | None = None,
 ) -> Summarizer:
-    """The backend by name; unset means $SUMMARIZER, then extractive. ``price`` overrides the
-    price table's entry for the Bedrock model."""
-    name = (backend or os.environ.get("SUMMARIZER") or "extractive").strip().lower()
+    """The backend by name; unset means $SUMMARIZER, then extractive (see SummarizerSettings).
+    ``price`` overrides the price table's entry for the Bedrock model."""
+    name = (backend or SummarizerSettings.from_env().summarizer).strip().lower()
     if name == "extractive":
         return _EXTRACTIVE
     if name == "bedrock":
         # Imported here so that boto3 loads only when the Bedrock backend is first used.
         from articles.keypoints.bedrock import BedrockSummarizer
 
-        model = model_id or os.environ.get("BEDROCK_MODEL_ID") or None
+        model = model_id or SummarizerSettings.from_env().bedrock_model_id
         if bedrock_client is not None:
             return BedrockSummarizer(bedrock_client, model_id=model, price=price)
-        key = (model or "", price)
+        key = (model, price)
         if key not in _BEDROCK:
             _BEDROCK[key] = BedrockSummarizer(model_id=model, price=price)
         return _BEDROCK[key]
@@ -88,7 +91,7 @@ def summarize(
     count: int | None = None,
     backend: str | None = None,
     language: str | None = None,
-    bedrock_client: Any = None,
+    bedrock_client: BedrockRuntimeClient | None = None,
     model_id: str | None = None,
     price: Price | None = None,
 ) -> KeyPoints:

@@ -28,10 +28,12 @@ import re
 import time
 from collections.abc import Callable
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 
+from articles.aws import AwsClients
+from articles.constants import DEFAULT_BEDROCK_MODEL_ID
 from articles.extraction.language import detect_language
 from articles.keypoints.extractive import ExtractiveSummarizer, adaptive_count
 from articles.keypoints.grounding import ArticleIndex, primary_language
@@ -41,7 +43,9 @@ from articles.models import FallbackReason, KeyPoints
 from articles.observability import logger
 from articles.pricing import Price, price_for
 
-DEFAULT_MODEL_ID = "amazon.nova-lite-v1:0"
+if TYPE_CHECKING:
+    from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
+
 # Rough English average; good enough to keep a request inside a budget, not for billing.
 CHARS_PER_TOKEN = 4
 DEFAULT_INPUT_TOKENS = 6000
@@ -137,16 +141,20 @@ class Answer(BaseModel):
 
 def _plain_schema(node: Any) -> Any:
     """A JSON schema without pydantic's titles and defaults, which models need not see."""
-    if isinstance(node, dict):
-        return {k: _plain_schema(v) for k, v in node.items() if k not in ("title", "default")}
     if isinstance(node, list):
         return [_plain_schema(v) for v in node]
-    return node
+    if not isinstance(node, dict):
+        return node
+    plain = {k: _plain_schema(v) for k, v in node.items() if k not in ("title", "default")}
+    if isinstance(node.get("properties"), dict):  # property names are names, not keywords
+        plain["properties"] = {k: _plain_schema(v) for k, v in node["properties"].items()}
+    return plain
 
 
 def tool_schema(count: int) -> dict[str, Any]:
     """The tool's input schema, asking for exactly ``count`` key points."""
     schema: dict[str, Any] = _plain_schema(Answer.model_json_schema())
+    schema.pop("description", None)  # the docstring is for us; the tool has its own
     schema["properties"]["key_points"].update(minItems=count, maxItems=count)
     return schema
 
@@ -223,23 +231,45 @@ def truncate_to_budget(text: str, max_tokens: int) -> tuple[str, bool]:
 
 
 def repeats(point: str, others: list[str]) -> bool:
-    """Whether most of the point's content words are already in one of the other points."""
+    """Whether the point says again what the others say: most of its content words are in
+    them, or most of one of theirs is in it (a longer sentence holding a paraphrased point)."""
     terms = set(content_terms(point))
     if not terms:
         return True
-    return any(len(terms & set(content_terms(other))) >= 0.6 * len(terms) for other in others)
+    said: set[str] = set()
+    for other in others:
+        theirs = set(content_terms(other))
+        if theirs and len(theirs & terms) >= 0.6 * len(theirs):
+            return True
+        said |= theirs
+    return len(terms & said) >= 0.6 * len(terms)
 
 
-def _default_client() -> Any:
-    import boto3  # only the Bedrock backend needs it
-    from botocore.config import Config
+def in_article_order(points: list[str], extra: list[str], body: str) -> list[str]:
+    """The model's points in their own order, each extra point placed before the first of
+    them that comes later in the article (where a point comes: the sentence it shares most
+    content words with)."""
+    sentences = [set(content_terms(s.text)) for s in split_sentences(body)]
 
-    config = Config(
-        retries={"max_attempts": 1, "mode": "standard"},
-        connect_timeout=5,
-        read_timeout=READ_TIMEOUT_SECONDS,
-    )
-    return boto3.client("bedrock-runtime", config=config)
+    def where(point: str) -> int:
+        terms = set(content_terms(point))
+        shared = [len(terms & sentence) for sentence in sentences]
+        return max(range(len(shared)), key=shared.__getitem__) if shared else 0
+
+    ordered = list(points)
+    for point in sorted(extra, key=where):
+        at = where(point)
+        spot = next((i for i, p in enumerate(ordered) if where(p) > at), len(ordered))
+        ordered.insert(spot, point)
+    return ordered
+
+
+# botocore's own retries are off: _converse retries with backoff, and the two would multiply.
+CLIENT_CONFIG: dict[str, Any] = {
+    "retries": {"max_attempts": 1, "mode": "standard"},
+    "connect_timeout": 5,
+    "read_timeout": READ_TIMEOUT_SECONDS,
+}
 
 
 class BedrockSummarizer:
@@ -247,7 +277,7 @@ class BedrockSummarizer:
 
     def __init__(
         self,
-        client: Any = None,
+        client: BedrockRuntimeClient | None = None,
         *,
         model_id: str | None = None,
         price: Price | None = None,
@@ -260,8 +290,10 @@ class BedrockSummarizer:
         jitter: Callable[[], float] = random.random,
         fallback: ExtractiveSummarizer | None = None,
     ) -> None:
-        self._client = client
-        self.model_id = model_id or DEFAULT_MODEL_ID
+        self._clients = AwsClients(
+            bedrock_runtime=client, config={"bedrock-runtime": CLIENT_CONFIG}
+        )
+        self.model_id = model_id or DEFAULT_BEDROCK_MODEL_ID
         self.price = price_for(self.model_id, price)
         self.max_input_tokens = max_input_tokens
         self.max_output_tokens = max_output_tokens
@@ -278,10 +310,9 @@ class BedrockSummarizer:
         return f"bedrock {self.model_id}"
 
     @property
-    def client(self) -> Any:
-        if self._client is None:
-            self._client = _default_client()
-        return self._client
+    def client(self) -> BedrockRuntimeClient:
+        """Built on first use (boto3 loads only then), unless one was given."""
+        return self._clients.bedrock_runtime
 
     def summarize(
         self, title: str | None, text: str, *, count: int | None = None, language: str | None = None
@@ -389,11 +420,13 @@ class BedrockSummarizer:
         if len(points) == wanted and lede_problem is None and len(keywords) >= MIN_KEYWORDS:
             return result
         fill = self._fallback.summarize(title, text, count=wanted, language=language)
+        extra: list[str] = []
         for point in fill.key_points:
-            if len(points) >= wanted:
+            if len(points) + len(extra) >= wanted:
                 break
-            if not repeats(point, points):
-                points.append(point)
+            if not repeats(point, points + extra):
+                extra.append(point)
+        points = in_article_order(points, extra, body)
         seen = {k.lower() for k in keywords}
         keywords += [k for k in fill.keywords if k.lower() not in seen]
         ungrounded = problems or lede_problem or dropped_keywords
@@ -461,8 +494,7 @@ class BedrockSummarizer:
                 cap = min(self.max_delay, self.base_delay * 2 ** (failures - 1))
                 self._sleep(cap * self._jitter())
             try:
-                response: dict[str, Any] = self.client.converse(**build(self._mode))
-                return response
+                return cast("dict[str, Any]", self.client.converse(**build(self._mode)))
             except ClientError as exc:
                 error = exc.response.get("Error", {})
                 code = error.get("Code", "")
