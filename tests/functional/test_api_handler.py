@@ -299,6 +299,7 @@ def error_of(response: dict[str, Any]) -> dict[str, str]:
         ("PUT", "/articles/abc/text", "GET, HEAD, OPTIONS"),
         ("GET", "/uploads", "OPTIONS, POST"),
         ("PATCH", "/openapi.json", "GET, HEAD, OPTIONS"),
+        ("POST", "/", "GET, HEAD, OPTIONS"),  # the open page method takes nothing else
     ],
 )
 def test_a_wrong_method_is_405_in_the_error_shape(
