@@ -27,7 +27,7 @@ from articles.extraction.limits import (
     time_budget,
     truncate_text,
 )
-from articles.models import ExtractedArticle, reading_minutes
+from articles.models import ExtractedArticle, text_length
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -115,7 +115,7 @@ def extract(
     text, _truncated = truncate_text(fields.text.strip(), limits.max_output_chars)
     if not text:
         raise NoTextFoundError("the document contains no text")
-    words = len(text.split())
+    length = text_length(text)
     return ExtractedArticle(
         title=fields.title,
         text=text,
@@ -126,8 +126,8 @@ def extract(
         url=fields.url,
         description=fields.description,
         content_type=kind,
-        word_count=words,
-        reading_minutes=reading_minutes(words),
+        word_count=length.words,
+        reading_minutes=length.reading_minutes,
         content_sha256=hashlib.sha256(data).hexdigest(),
         extractor=extractor_name(kind),
     )

@@ -127,5 +127,6 @@ def _run_summarizer(record: ArticleRecord, ctx: PipelineContext) -> KeyPoints:
         count=settings.key_point_target,
         backend=settings.summarizer,
         language=record.language,
+        description=record.description,
         model_id=settings.bedrock_model_id,
     )
