@@ -39,8 +39,12 @@ typecheck: venv ## the domain package, then each handler on its own (all three a
 check: lint typecheck test
 
 bench: venv ## benchmarks against the team's data in ../shared/bench
+	@for data in $(BENCH_DIR)/extraction $(BENCH_DIR)/keypoints/cnndm-dev.jsonl; do \
+	  test -e "$$data" || { echo "make bench: $$data not found (the data sets live in BENCH_DIR=$(BENCH_DIR))" >&2; exit 2; }; \
+	done
 	$(BIN)/python bench/extraction.py $(BENCH_DIR)/extraction
 	$(BIN)/python bench/keypoints.py $(BENCH_DIR)/keypoints/cnndm-dev.jsonl
+	$(BIN)/python bench/grounding.py $(BENCH_DIR)/keypoints/cnndm-dev.jsonl
 
 layer: venv ## build the Lambda layer for python3.13/arm64 into build/layer and print its size
 	$(MAKE) -C shared build-SharedLayer ARTIFACTS_DIR=$(CURDIR)/build/layer PIP=$(CURDIR)/$(BIN)/pip

@@ -5,10 +5,16 @@
 1. Writes ``--count`` distinct articles (HTML, Markdown, text, PDF) made from the sample
    articles in events/articles: paragraphs reordered, titles and a numbered sentence varied,
    so no two share content (the summarize stage reuses key points of identical text).
-2. Times ``articles process DIR --format jsonl`` on them (one process, as a user runs it).
-3. Times ``make run`` (environment already built) to the first HTTP answer on the API port.
-4. With that stack running, uploads every file with boto3 and times until every record is
-   terminal (SUMMARIZED or FAILED) through the HTTP API; reports the ratio to step 2.
+2. Times ``articles process DIR --format jsonl`` on them (one process, as a user runs it), wall
+   time and CPU.
+3. Times ``make run`` (environment built) to the first HTTP answer on the API port.
+4. With that stack running, uploads every file with boto3 and waits until the pipeline's
+   queues are empty (queue depths, one cheap call per queue and second: the bench does not
+   list records while it waits, which would cost the stack O(N) per look). Then it reads every
+   record once and reports: end-to-end time and the stack's CPU per article (all processes of
+   the stack, from /proc), articles/s in each tenth of the run, the ratio to step 2, and
+   whether anything was lost (no record), stuck (not terminal), duplicated (two records for a
+   key, or extracted twice) or dead-lettered.
 Ports are picked free, so the figures do not depend on 3000/5000 being available.
 """
 
@@ -29,7 +35,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import boto3
 
@@ -134,8 +142,36 @@ def _get(url: str) -> dict:
         return json.load(response)
 
 
-def time_process(directory: Path) -> tuple[float, int]:
+def _cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of the given processes (all their threads), from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def _group(pgid: int) -> list[int]:
+    """The processes of one process group (the stack: make and articles serve under it)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            if int(fields[2]) == pgid:
+                pids.append(int(entry.name))
+    return pids
+
+
+def time_process(directory: Path) -> tuple[float, float, int]:
     started = time.perf_counter()
+    before = os.times()
     result = subprocess.run(
         [str(BIN / "articles"), "process", str(directory), "--format", "jsonl"],
         capture_output=True,
@@ -143,15 +179,21 @@ def time_process(directory: Path) -> tuple[float, int]:
         check=False,
     )
     elapsed = time.perf_counter() - started
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
     records = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     failed = sum("error" in record for record in records)
-    return elapsed, failed
+    return elapsed, cpu, failed
 
 
-def start_stack(aws_port: int, api_port: int, log_path: Path) -> tuple[subprocess.Popen, float]:
+def start_stack(
+    aws_port: int, api_port: int, log_path: Path, *, samples: bool = False
+) -> tuple[subprocess.Popen, float]:
     """``make run`` with the environment built; seconds until the API first answers."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ARTICLES_"))}
-    run_args = f"--aws-port {aws_port} --api-port {api_port} --no-samples"
+    run_args = f"--aws-port {aws_port} --api-port {api_port}" + ("" if samples else " --no-samples")
     started = time.perf_counter()
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -162,7 +204,7 @@ def start_stack(aws_port: int, api_port: int, log_path: Path) -> tuple[subproces
             stderr=subprocess.STDOUT,
             start_new_session=True,  # so the stop reaches articles serve under make
         )
-    url = f"http://127.0.0.1:{api_port}/articles"
+    url = f"http://127.0.0.1:{api_port}/articles?limit=1"
     while True:
         try:
             _get(url)
@@ -181,33 +223,90 @@ def stop_stack(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def time_stack(paths: list[Path], aws_port: int, api_port: int) -> tuple[float, float, int]:
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=f"http://127.0.0.1:{aws_port}",
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+@dataclass
+class StackRun:
+    seconds: float
+    upload_seconds: float
+    cpu_seconds: float
+    finished: list[float]  # completion time of each terminal record, from the first upload
+    items: list[dict]
+    dead_letters: int
+
+
+def _clients(aws_port: int) -> tuple[Any, Any]:
+    options = {
+        "endpoint_url": f"http://127.0.0.1:{aws_port}",
+        "region_name": "us-east-1",
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
+    }
+    return boto3.client("s3", **options), boto3.client("sqs", **options)
+
+
+def _depths(sqs: Any, urls: list[str]) -> list[int]:
+    names = [
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateNumberOfMessagesDelayed",
+    ]
+    depths = []
+    for url in urls:
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=names)["Attributes"]
+        depths.append(sum(int(attributes[name]) for name in names))
+    return depths
+
+
+def time_stack(
+    paths: list[Path], stack: subprocess.Popen, aws_port: int, api_port: int
+) -> StackRun:
+    s3, sqs = _clients(aws_port)
     (bucket,) = [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    urls = sqs.list_queues()["QueueUrls"]
+    work = [url for url in urls if "DeadLetter" not in url and "dlq" not in url.lower()]
+    dead = [url for url in urls if url not in work]
+    cpu_before = _cpu_seconds(_group(stack.pid))
     wall_start = time.time()
     started = time.perf_counter()
     for path in paths:
         s3.upload_file(str(path), bucket, f"incoming/bench/{path.name}")
     uploaded = time.perf_counter() - started
-    api = f"http://127.0.0.1:{api_port}"
-    while True:
-        # Listing every record costs the stack work too: look rarely, and take the end time
-        # from the records themselves (updated_at of the last one to finish).
+    empty_in_a_row = 0
+    while empty_in_a_row < 2:  # empty twice, a second apart: nothing in flight between looks
         time.sleep(1.0)
-        items = _all_items(api)
-        done = [item for item in items if item["status"] in ("SUMMARIZED", "FAILED")]
-        if len(done) >= len(paths):
-            last = max(_epoch(item["updated_at"]) for item in done)
-            failed = sum(item["status"] == "FAILED" for item in done)
-            return last - wall_start, uploaded, failed
-        if time.perf_counter() - started > 900:
-            raise SystemExit(f"only {len(done)} of {len(paths)} terminal after 900s")
+        empty_in_a_row = empty_in_a_row + 1 if not any(_depths(sqs, work)) else 0
+        if time.perf_counter() - started > 1800:
+            raise SystemExit(f"queues still busy after 1800 s: {_depths(sqs, work)}")
+    cpu = _cpu_seconds(_group(stack.pid)) - cpu_before
+    items = _all_items(f"http://127.0.0.1:{api_port}")
+    ours = [item for item in items if item["source"]["key"].startswith("incoming/bench/")]
+    finished = sorted(
+        _epoch(item["updated_at"]) - wall_start
+        for item in ours
+        if item["status"] in ("SUMMARIZED", "FAILED")
+    )
+    seconds = finished[-1] if finished else time.time() - wall_start
+    return StackRun(seconds, uploaded, cpu, finished, ours, sum(_depths(sqs, dead)))
+
+
+def _by_tenth(finished: list[float], seconds: float) -> list[float]:
+    """Articles finished per second in each tenth of the run's wall time."""
+    width = seconds / 10
+    counts = [0] * 10
+    for moment in finished:
+        counts[min(int(moment / width), 9)] += 1
+    return [count / width for count in counts]
+
+
+def _integrity(paths: list[Path], run: StackRun) -> dict[str, int]:
+    keys = [item["source"]["key"] for item in run.items]
+    expected = {f"incoming/bench/{path.name}" for path in paths}
+    return {
+        "lost": len(expected - set(keys)),
+        "stuck": sum(item["status"] not in ("SUMMARIZED", "FAILED") for item in run.items),
+        "duplicated": len(keys) - len(set(keys)),
+        "extracted twice": sum(int(item.get("attempts") or 1) > 1 for item in run.items),
+        "dead-lettered": run.dead_letters,
+    }
 
 
 def _all_items(api: str) -> list[dict]:
@@ -242,10 +341,11 @@ def main() -> int:
         kinds = sorted({p.suffix for p in paths})
         print(f"{len(paths)} articles ({', '.join(kinds)}) in {directory}")
 
-        process_seconds, process_failed = time_process(directory)
+        process_seconds, process_cpu, process_failed = time_process(directory)
         print(
             f"articles process:        {process_seconds:7.2f} s  "
-            f"({len(paths) / process_seconds:5.1f} articles/s, {process_failed} failed)"
+            f"({len(paths) / process_seconds:5.1f} articles/s, "
+            f"{process_cpu / len(paths) * 1000:6.1f} ms CPU/article, {process_failed} failed)"
         )
 
         aws_port, api_port = _free_port(), _free_port()
@@ -253,15 +353,27 @@ def main() -> int:
         stack, ready_seconds = start_stack(aws_port, api_port, log_path)
         try:
             print(f"make run -> first answer: {ready_seconds:7.2f} s  (environment built)")
-            stack_seconds, upload_seconds, stack_failed = time_stack(paths, aws_port, api_port)
+            run = time_stack(paths, stack, aws_port, api_port)
         finally:
             stop_stack(stack)
+        failed = sum(item["status"] == "FAILED" for item in run.items)
         print(
-            f"local stack end to end:  {stack_seconds:7.2f} s  "
-            f"({len(paths) / stack_seconds:5.1f} articles/s, {stack_failed} failed; "
-            f"uploads took {upload_seconds:.2f} s)"
+            f"local stack end to end:  {run.seconds:7.2f} s  "
+            f"({len(paths) / run.seconds:5.1f} articles/s, "
+            f"{run.cpu_seconds / len(paths) * 1000:6.1f} ms CPU/article, {failed} failed; "
+            f"uploads took {run.upload_seconds:.2f} s, "
+            f"{run.upload_seconds / len(paths) * 1000:.1f} ms each)"
         )
-        print(f"overhead ratio (stack / process): {stack_seconds / process_seconds:.2f}x")
+        tenths = " ".join(f"{rate:5.1f}" for rate in _by_tenth(run.finished, run.seconds))
+        print(f"articles/s by tenth:     {tenths}")
+        print(
+            f"overhead ratio (stack / process): {run.seconds / process_seconds:.2f}x wall, "
+            f"{run.cpu_seconds / max(process_cpu, 1e-9):.2f}x CPU"
+        )
+        integrity = _integrity(paths, run)
+        print("integrity: " + ", ".join(f"{name} {count}" for name, count in integrity.items()))
+        if any(integrity.values()):
+            return 1
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     return 0

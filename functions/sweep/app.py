@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from articles.observability import logger, metrics
 from articles.pipeline.sweep import sweep_with_settings
-from articles.settings import get_settings
+from articles.settings import SweepSettings, get_settings
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -18,6 +18,6 @@ if TYPE_CHECKING:
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    report = sweep_with_settings(get_settings())
+    report = sweep_with_settings(get_settings(SweepSettings))
     logger.info("sweep finished", extra=report.as_dict())
     return report.as_dict()

@@ -74,31 +74,44 @@ class ExtractionTimeoutError(PermanentError):
     code = "extraction_timeout"
 
 
-# --- transient: the environment ------------------------------------------------------------
+class SourceMissingError(PermanentError):
+    """The object was gone (deleted or overwritten) by the time we came to read it."""
+
+    code = "source_missing"
 
 
-class StorageError(TransientError):
-    code = "storage_unavailable"
+# --- permanent: the request -------------------------------------------------------------------
 
 
-class SummarizerUnavailableError(TransientError):
-    code = "summarizer_unavailable"
+class NotFoundError(PermanentError):
+    """What was asked for does not exist: an article id (API), a path (``articles process``)."""
 
-
-class ConcurrentUpdateError(TransientError):
-    """Another delivery changed the record between our read and our write; try again."""
-
-    code = "concurrent_update"
+    code = "not_found"
 
 
 class InvalidCursorError(PermanentError):
     code = "invalid_cursor"
 
 
-class SourceMissingError(PermanentError):
-    """The object was gone (deleted or overwritten) by the time we came to read it."""
+class ConfigurationError(PermanentError):
+    """A function's environment is missing a variable or has an invalid one."""
 
-    code = "source_missing"
+    code = "configuration_error"
+
+
+# --- transient: the environment ---------------------------------------------------------------
+
+
+class StorageError(TransientError):
+    """S3, SQS or DynamoDB failed or refused (throttling, an outage, a permission)."""
+
+    code = "storage_unavailable"
+
+
+class ConcurrentUpdateError(TransientError):
+    """Another delivery changed the record between our read and our write; try again."""
+
+    code = "concurrent_update"
 
 
 class StalledError(TransientError):
@@ -113,9 +126,3 @@ class InternalError(TransientError):
     """An unexpected failure: retried, and reported with this code if it persists."""
 
     code = "internal_error"
-
-
-class InputNotFoundError(PermanentError):
-    """The path or object to process does not exist or cannot be read."""
-
-    code = "not_found"

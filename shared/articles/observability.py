@@ -19,14 +19,25 @@ __all__ = ["SERVICE", "MetricUnit", "logger", "metrics"]
 
 def count_failure(stage: str, code: str) -> None:
     """ArticlesFailed, one metric per error code and stage so alarms can pick one out."""
+    _count_one("ArticlesFailed", stage=stage, error_code=code)
+
+
+def count_fallback(reason: str) -> None:
+    """SummarizerFallbacks, one metric per reason: the extractive backend wrote all or part
+    of an answer the configured backend was asked for."""
+    _count_one("SummarizerFallbacks", reason=str(reason))
+
+
+def _count_one(name: str, **dimensions: str) -> None:
+    """A count of one with its own dimensions, beside the handler's metric set."""
     from aws_lambda_powertools.metrics import single_metric
 
     with single_metric(
-        name="ArticlesFailed",
+        name=name,
         unit=MetricUnit.Count,
         value=1,
         namespace="ArticlePipeline",
         default_dimensions={"service": SERVICE},
     ) as metric:
-        metric.add_dimension(name="stage", value=stage)
-        metric.add_dimension(name="error_code", value=code)
+        for key, value in dimensions.items():
+            metric.add_dimension(name=key, value=value)

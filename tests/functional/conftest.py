@@ -51,14 +51,14 @@ class Stack:
         """Set the process environment to what this function gets in AWS."""
         from articles.api import routes
         from articles.pipeline import handlers
-        from articles.settings import Settings, get_settings
+        from articles.settings import SETTINGS_MODELS, get_settings
 
         # Exactly the variables template.yaml gives this function (Globals included).
         environment = dict(self.resources.functions[logical_id].environment)
         environment.update(overrides)
-        for field in Settings.model_fields.values():  # every variable the settings read
-            if field.alias:
-                self.monkeypatch.delenv(field.alias, raising=False)
+        for model in SETTINGS_MODELS:  # every variable the settings read
+            for name in model.variables():
+                self.monkeypatch.delenv(name, raising=False)
         for name, value in environment.items():
             self.monkeypatch.setenv(name, value)
         get_settings.cache_clear()

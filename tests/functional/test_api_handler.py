@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from articles.aws import AwsClients
 from articles.records.models import ArticleRecord, SourceObject, Status, record_id
 from articles.records.repository import ArticleRepository
 from tests.functional.conftest import BUCKET, Stack, load_event
@@ -35,7 +36,7 @@ def request(path: str, query: dict[str, str] | None = None) -> dict[str, Any]:
 def seed(
     stack: Stack, count: int, *, month: str = "2026-11", status: Status = Status.SUMMARIZED
 ) -> list[str]:
-    repo = ArticleRepository(stack.table_name, client=stack.dynamodb)
+    repo = ArticleRepository(stack.table_name, AwsClients(dynamodb=stack.dynamodb))
     ids = []
     for index in range(count):
         key = f"incoming/{month}-{status.value.lower()}-{index:03d}.txt"

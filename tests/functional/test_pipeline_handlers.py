@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from articles.aws import AwsClients
 from articles.records.models import Status, record_id
 from articles.records.repository import ArticleRepository
 from tests.conftest import FIXTURES
@@ -26,7 +27,7 @@ SEQ_2 = "0065F1A8B7C3D2E200"
 
 
 def repository(stack: Stack) -> ArticleRepository:
-    return ArticleRepository(stack.table_name, client=stack.dynamodb)
+    return ArticleRepository(stack.table_name, AwsClients(dynamodb=stack.dynamodb))
 
 
 def extract(stack: Stack, event: dict, **overrides: str) -> list[str]:
@@ -154,6 +155,22 @@ def test_identical_content_is_not_summarized_twice(
     assert copy.status is Status.SUMMARIZED
     assert copy.key_points == first.key_points
     assert len(calls) == 1
+
+
+def test_cached_key_points_expire_and_records_do_not(stack: Stack) -> None:
+    import time
+
+    from articles.records.repository import CACHE_EXPIRY_ATTRIBUTE, CACHE_TTL_SECONDS
+
+    upload_and_extract(stack, KEY, KEY_IN_EVENT, HTML, SEQ_1)
+    summarize_all(stack)
+    items = stack.dynamodb.scan(TableName=stack.table_name)["Items"]
+    cached = [item for item in items if item["pk"]["S"].startswith("KEYPOINTS#")]
+    assert len(cached) == 1
+    expires = int(cached[0][CACHE_EXPIRY_ATTRIBUTE]["N"])  # a Number, as DynamoDB TTL needs
+    assert abs(expires - (time.time() + CACHE_TTL_SECONDS)) < 600
+    records = [item for item in items if item["pk"]["S"] == record_id(BUCKET, KEY)]
+    assert len(records) == 1 and CACHE_EXPIRY_ATTRIBUTE not in records[0]
 
 
 def test_delete_marks_the_record_deleted_and_removes_its_text(stack: Stack) -> None:
@@ -309,7 +326,7 @@ def test_summary_failing_for_good_ends_failed_and_a_redrive_recovers(
     stack: Stack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import articles.keypoints
-    from articles.errors import SummarizerUnavailableError
+    from articles.errors import StorageError
 
     upload_and_extract(stack, KEY, KEY_IN_EVENT, HTML, SEQ_1)
     (message,) = stack.summarize_messages()
@@ -317,7 +334,7 @@ def test_summary_failing_for_good_ends_failed_and_a_redrive_recovers(
     event = sqs_event_from_messages([message], "SummarizeQueue")
 
     def unavailable(*args: object, **kwargs: object) -> None:
-        raise SummarizerUnavailableError("model endpoint not reachable")
+        raise StorageError("the text could not be read")
 
     real = articles.keypoints.summarize
     monkeypatch.setattr(articles.keypoints, "summarize", unavailable)
@@ -328,7 +345,7 @@ def test_summary_failing_for_good_ends_failed_and_a_redrive_recovers(
     assert record.error is not None
     assert (record.error.stage, record.error.code, record.error.retryable) == (
         "summarize",
-        "summarizer_unavailable",
+        "storage_unavailable",
         True,
     )
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from articles.aws import AwsClients
 from articles.errors import ConcurrentUpdateError
 from articles.pipeline.sweep import sweep_stalled
 from articles.records.models import ArticleRecord, SourceObject, Status, iso_utc, record_id
@@ -151,7 +152,7 @@ class _MovesOnWhenWritten(ArticleRepository):
 
 
 def test_a_record_that_moves_on_during_the_sweep_is_left_to_its_stage(stack: Stack) -> None:
-    repo = _MovesOnWhenWritten(stack.table_name, client=stack.dynamodb)
+    repo = _MovesOnWhenWritten(stack.table_name, AwsClients(dynamodb=stack.dynamodb))
     repo.save(_record("busy", Status.EXTRACTED, iso_utc(datetime.now(UTC))), expected_revision=None)
     now = datetime.now(UTC) + timedelta(days=2)
     report = sweep_stalled(repo, stalled_after=timedelta(days=1), now=now)

@@ -74,3 +74,26 @@ def test_requests_round_trip_through_the_handler(api: Any) -> None:
     with pytest.raises(urllib.error.HTTPError) as post:
         urllib.request.urlopen(urllib.request.Request(f"{server.url}/articles", data=b"{}"))
     assert post.value.code == 403  # no such method in the template's API
+
+
+def test_keep_alive_answers_do_not_wait_for_a_delayed_ack(api: Any) -> None:
+    """Headers and body are two writes: with Nagle's algorithm each answer waited ~40 ms."""
+    import http.client
+    import time
+    from urllib.parse import urlsplit
+
+    server, _ = api
+    connection = http.client.HTTPConnection(urlsplit(server.url).hostname, server.port)
+    try:
+        connection.request("GET", "/articles")  # connect and warm up
+        connection.getresponse().read()
+        started = time.perf_counter()
+        for _ in range(20):
+            connection.request("GET", "/articles")
+            response = connection.getresponse()
+            assert response.status == 200
+            response.read()
+        elapsed = time.perf_counter() - started
+    finally:
+        connection.close()
+    assert elapsed < 0.4, f"20 keep-alive answers took {elapsed:.2f} s"

@@ -2,22 +2,34 @@ from __future__ import annotations
 
 import pytest
 
-from articles.settings import DEFAULT_MAX_OBJECT_BYTES, ConfigurationError, Settings
+from articles.constants import DEFAULT_MAX_OBJECT_BYTES
+from articles.errors import ConfigurationError
+from articles.settings import (
+    SETTINGS_MODELS,
+    ApiSettings,
+    ExtractSettings,
+    SummarizerSettings,
+    SummarizeSettings,
+    SweepSettings,
+)
+
+EXTRACT_ENV = {"TABLE_NAME": "t", "BUCKET_NAME": "b", "SUMMARIZE_QUEUE_URL": "q"}
 
 
 def test_defaults() -> None:
-    settings = Settings.from_env({})
-    assert settings.max_object_bytes == DEFAULT_MAX_OBJECT_BYTES
+    assert ExtractSettings.from_env(EXTRACT_ENV).max_object_bytes == DEFAULT_MAX_OBJECT_BYTES
+    settings = SummarizerSettings.from_env({})
     assert settings.summarizer == "extractive"
     assert settings.key_point_target is None  # 0 lets the engine adapt the count
-    assert settings.stalled_after_minutes == 24 * 60
+    assert SweepSettings.from_env({"TABLE_NAME": "t"}).stalled_after_minutes == 24 * 60
 
 
 def test_values_come_from_the_environment() -> None:
-    settings = Settings.from_env(
-        {"TABLE_NAME": "t", "KEY_POINT_COUNT": "5", "MAX_OBJECT_BYTES": "2048", "OTHER": "x"}
+    settings = SummarizeSettings.from_env(
+        {"TABLE_NAME": "t", "BUCKET_NAME": "b", "KEY_POINT_COUNT": "5", "OTHER": "x"}
     )
-    assert (settings.table_name, settings.key_point_target, settings.max_object_bytes) == (
+    extract = ExtractSettings.from_env({**EXTRACT_ENV, "MAX_OBJECT_BYTES": "2048"})
+    assert (settings.table_name, settings.key_point_target, extract.max_object_bytes) == (
         "t",
         5,
         2048,
@@ -34,12 +46,23 @@ def test_values_come_from_the_environment() -> None:
     ],
 )
 def test_invalid_values_name_the_variable(name: str, value: str) -> None:
+    model = next(m for m in SETTINGS_MODELS if name in m.variables())
+    environ = {**EXTRACT_ENV, name: value}
     with pytest.raises(ConfigurationError, match=name):
-        Settings.from_env({name: value})
+        model.from_env(environ)
 
 
-def test_require_lists_missing_variables() -> None:
+def test_missing_required_variables_are_listed() -> None:
     with pytest.raises(ConfigurationError, match="TABLE_NAME, SUMMARIZE_QUEUE_URL"):
-        Settings.from_env({"BUCKET_NAME": "b"}).require(
-            "table_name", "bucket_name", "summarize_queue_url"
-        )
+        ExtractSettings.from_env({"BUCKET_NAME": "b"})
+
+
+def test_an_empty_variable_counts_as_missing() -> None:
+    with pytest.raises(ConfigurationError, match="BUCKET_NAME"):
+        ApiSettings.from_env({"TABLE_NAME": "t", "BUCKET_NAME": ""})
+
+
+def test_each_function_reads_only_its_own_variables() -> None:
+    assert ApiSettings.variables() == ["TABLE_NAME", "BUCKET_NAME"]
+    assert SweepSettings.variables() == ["TABLE_NAME", "STALLED_AFTER_MINUTES"]
+    assert "SUMMARIZE_QUEUE_URL" not in SummarizeSettings.variables()

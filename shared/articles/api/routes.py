@@ -13,11 +13,11 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from articles import __version__
 from articles.api.models import ApiError, ArticlePage, ArticleText, ArticleView
-from articles.api.service import ArticleQueries, NotFoundError
-from articles.errors import ArticleError, InvalidCursorError
+from articles.api.service import ArticleQueries
+from articles.errors import ArticleError, InvalidCursorError, NotFoundError
 from articles.observability import logger
 from articles.records.models import Status
-from articles.settings import get_settings
+from articles.settings import ApiSettings, get_settings
 
 app = APIGatewayRestResolver(enable_validation=True)
 
@@ -34,7 +34,7 @@ NOT_FOUND: dict[int, OpenAPIResponse] = {404: _error_response("no such article, 
 
 @lru_cache(maxsize=1)
 def queries() -> ArticleQueries:
-    return ArticleQueries.from_settings(get_settings())
+    return ArticleQueries.from_settings(get_settings(ApiSettings))
 
 
 def _error(status: int, code: str, message: str) -> Response[str]:
@@ -102,8 +102,11 @@ def _not_found(exc: NotFoundError) -> Response[str]:
 
 @app.exception_handler(ArticleError)
 def _unavailable(exc: ArticleError) -> Response[str]:
-    logger.warning("request failed", extra={"error_code": exc.code})
-    return _error(503 if exc.retryable else 500, exc.code, exc.message)
+    # What failed inside stays in the log: the caller learns only whether to try again.
+    logger.warning("request failed", extra={"error_code": exc.code, "detail": exc.message})
+    if exc.retryable:
+        return _error(503, exc.code, "the service is unavailable for a moment; try again")
+    return _error(500, "internal_error", "internal error")
 
 
 @app.not_found

@@ -5,41 +5,32 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from articles.api.models import ArticlePage, ArticleText, ArticleView
-from articles.errors import ArticleError, StorageError
+from articles.aws import AwsClients, aws_errors
+from articles.errors import NotFoundError, SourceMissingError
 from articles.records.repository import ArticleRepository
 
 if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
-
     from articles.records.models import Status
-    from articles.settings import Settings
+    from articles.settings import ApiSettings
 
-
-class NotFoundError(ArticleError):
-    code = "not_found"
+__all__ = ["ArticleQueries", "NotFoundError"]
 
 
 class ArticleQueries:
-    def __init__(
-        self, repository: ArticleRepository, bucket: str | None, s3: S3Client | None = None
-    ) -> None:
+    def __init__(self, repository: ArticleRepository, bucket: str) -> None:
         self.repository = repository
         self.bucket = bucket
-        self._s3 = s3
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> ArticleQueries:
-        settings.require("table_name", "bucket_name")
-        assert settings.table_name is not None
-        return cls(ArticleRepository(settings.table_name), settings.bucket_name)
+    def from_settings(
+        cls, settings: ApiSettings, clients: AwsClients | None = None
+    ) -> ArticleQueries:
+        repository = ArticleRepository(settings.table_name, clients or AwsClients())
+        return cls(repository, settings.bucket_name)
 
     @property
-    def s3(self) -> S3Client:
-        if self._s3 is None:
-            import boto3
-
-            self._s3 = boto3.client("s3")
-        return self._s3
+    def clients(self) -> AwsClients:
+        return self.repository.clients
 
     def list(self, *, status: Status | None, limit: int, cursor: str | None) -> ArticlePage:
         page = self.repository.list_page(status=status, limit=limit, cursor=cursor)
@@ -62,15 +53,10 @@ class ArticleQueries:
             raise NotFoundError(
                 f"article {article_id!r} has no text (status {record.status.value})"
             )
-        from botocore.exceptions import BotoCoreError, ClientError
-
         try:
-            body = self.s3.get_object(Bucket=self.bucket, Key=record.text_key)["Body"]
-            text = body.read().decode("utf-8")
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
-                raise NotFoundError(f"the text of article {article_id!r} is gone") from exc
-            raise StorageError(f"could not read the text: {exc}") from exc
-        except BotoCoreError as exc:
-            raise StorageError(f"could not read the text: {exc}") from exc
+            with aws_errors("s3", "get_object"):
+                body = self.clients.s3.get_object(Bucket=self.bucket, Key=record.text_key)["Body"]
+                text = body.read().decode("utf-8")
+        except SourceMissingError as exc:
+            raise NotFoundError(f"the text of article {article_id!r} is gone") from exc
         return ArticleText(id=record.id, title=record.title, text=text)

@@ -27,6 +27,7 @@ from articles.extraction.limits import (
     time_budget,
     truncate_text,
 )
+from articles.extraction.page_metadata import read_metadata
 from articles.models import ExtractedArticle, text_length
 
 __all__ = [
@@ -59,18 +60,8 @@ def _extract_html(data: bytes, content_type: str | None, url: str | None) -> Doc
 
     text, _codec = decode(data, html=True, content_type=content_type)
     tree = html.parse(text)
-    meta = html.extract_metadata(tree, url_hint=url)
-    body = html.extract_body(tree, meta)
-    return DocumentFields(
-        text=body,
-        title=meta.title,
-        authors=meta.authors,
-        published=meta.published,
-        language=meta.language,
-        site_name=meta.site_name,
-        url=meta.url,
-        description=meta.description,
-    )
+    metadata = read_metadata(tree, url_hint=url)
+    return DocumentFields(**metadata.model_dump(), text=html.extract_body(tree, metadata))
 
 
 def _extract_text(data: bytes, content_type: str | None, markdown: bool) -> DocumentFields:
@@ -116,15 +107,11 @@ def extract(
     if not text:
         raise NoTextFoundError("the document contains no text")
     length = text_length(text)
+    metadata = fields.model_dump(exclude={"text", "language"})
     return ExtractedArticle(
-        title=fields.title,
+        **metadata,
         text=text,
-        authors=fields.authors or [],
-        published=fields.published,
         language=fields.language or detect_language(text),
-        site_name=fields.site_name,
-        url=fields.url,
-        description=fields.description,
         content_type=kind,
         word_count=length.words,
         reading_minutes=length.reading_minutes,

@@ -1,4 +1,9 @@
-"""Bytes to text: byte-order mark, in-document declaration, Content-Type charset, detection."""
+"""Bytes to text: byte-order mark, in-document declaration, Content-Type charset, detection.
+
+Also recognised: UTF-16 and UTF-32 without a byte-order mark (by where their NUL bytes fall),
+and UTF-8 with a few invalid bytes (decoded as UTF-8, the bad bytes replaced). Whatever the
+codec, the text comes out without NULs and control characters (newlines and tabs stay).
+"""
 
 from __future__ import annotations
 
@@ -55,6 +60,15 @@ _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)
 _CT_CHARSET = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _DECLARATION_BYTES = 8192
 _DETECTION_BYTES = 64 * 1024
+_WIDE_SNIFF_BYTES = 4096
+# Of the NUL bytes in a UTF-16 sample, this share at least falls on one parity (high bytes of
+# Latin, Cyrillic, Greek... characters); stray NULs in UTF-8 text fall anywhere.
+_WIDE_PARITY_SHARE = 0.95
+# C0 and C1 controls and DEL, except tab, newline and carriage return; form and line feeds
+# become newlines so the words on either side stay apart.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]+")
+_BREAKS = re.compile("[\x0b\x0c\x85\u2028\u2029]")
+_REPLACEMENT = "\ufffd"
 
 
 def normalize_codec(label: str) -> str | None:
@@ -86,14 +100,65 @@ def _strict(data: bytes, codec: str) -> str | None:
         return None
 
 
+def strip_controls(text: str) -> str:
+    """Text without NULs and control characters; tabs and line breaks kept as such."""
+    return _CONTROLS.sub("", _BREAKS.sub("\n", text))
+
+
+def wide_codec(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 (little or big endian) if the bytes are, by byte-order mark or by the
+    pattern of NUL bytes their characters leave; None for any other encoding."""
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            return None if codec == "utf-8" else codec
+    sample = data[: _WIDE_SNIFF_BYTES - _WIDE_SNIFF_BYTES % 4]
+    sample = sample[: len(sample) - len(sample) % 4]
+    quads = len(sample) // 4
+    if quads == 0 or not sample.count(0):
+        return None
+    nuls = [sample[offset::4].count(0) for offset in range(4)]
+    if nuls[3] == quads and nuls[2] >= 0.9 * quads and nuls[0] < quads:
+        return "utf-32-le"
+    if nuls[0] == quads and nuls[1] >= 0.9 * quads and nuls[3] < quads:
+        return "utf-32-be"
+    even, odd = nuls[0] + nuls[2], nuls[1] + nuls[3]
+    pairs = 2 * quads
+    if odd >= 0.1 * pairs and odd >= _WIDE_PARITY_SHARE * (odd + even):
+        return "utf-16-le"
+    if even >= 0.1 * pairs and even >= _WIDE_PARITY_SHARE * (odd + even):
+        return "utf-16-be"
+    return None
+
+
+def _mostly_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few invalid bytes (a bad copy, a truncated character): more valid
+    multi-byte characters than invalid bytes. Windows-1252 text is almost never valid UTF-8."""
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count(_REPLACEMENT) - data.count(_REPLACEMENT.encode())
+    valid = sum(1 for char in text if char > "\x7f" and char != _REPLACEMENT)
+    return text if valid > invalid else None
+
+
 def decode(data: bytes, *, html: bool = False, content_type: str | None = None) -> tuple[str, str]:
-    """Return ``(text, codec)``; raise DecodingError when no encoding fits."""
+    """Return ``(text, codec)``, the text free of control characters; raise DecodingError
+    when no encoding fits."""
+    text, codec = _decode(data, html=html, content_type=content_type)
+    return strip_controls(text), codec
+
+
+def _decode(data: bytes, *, html: bool, content_type: str | None) -> tuple[str, str]:
     for bom, codec in _BOMS:
         if data.startswith(bom):
             text = _strict(data[len(bom) :], codec)
             if text is None:
                 raise DecodingError(f"the {codec} byte-order mark is followed by invalid bytes")
             return text, codec
+    wide = wide_codec(data)
+    if wide is not None:
+        width = 4 if wide.startswith("utf-32") else 2
+        text = _strict(data[: len(data) - len(data) % width], wide)
+        if text is not None:
+            return text, wide
 
     # A declaration that does not fit the bytes is a lie; fall through to the next source.
     labels = [declared_in_html(data) if html else None, declared_in_content_type(content_type)]
@@ -105,7 +170,7 @@ def decode(data: bytes, *, html: bool = False, content_type: str | None = None) 
             if text is not None:
                 return text, declared
 
-    text = _strict(data, "utf-8")
+    text = _strict(data, "utf-8") or _mostly_utf8(data)
     if text is not None:
         return text, "utf-8"
 

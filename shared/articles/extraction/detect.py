@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from articles.errors import EmptyDocumentError, UnsupportedFormatError
+from articles.extraction.decoding import wide_codec
 from articles.formats import CONTENT_TYPES, EXTENSIONS, HTML, MARKDOWN, PDF, TEXT, extension
 
 __all__ = ["HTML", "MARKDOWN", "PDF", "TEXT", "detect_format", "looks_binary"]
@@ -29,20 +30,18 @@ _SNIFF_BYTES = 4096
 
 
 def _sample(data: bytes) -> bytes:
-    """The first few KB as ASCII-compatible bytes, so UTF-16 pages sniff like any other."""
+    """The first few KB as ASCII-compatible bytes, so UTF-16 and UTF-32 sniff like any other."""
     head = data[:_SNIFF_BYTES]
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        codec = "utf-16-le" if head.startswith(b"\xff\xfe") else "utf-16-be"
-        return head[2:].decode(codec, errors="ignore").encode("ascii", errors="ignore")
+    codec = wide_codec(head)
+    if codec is not None:
+        return head.decode(codec, errors="ignore").encode("ascii", errors="ignore")
     return head
 
 
 def looks_binary(sample: bytes) -> bool:
-    """Text rarely has NUL bytes or many C0 control bytes; compressed or random data does."""
+    """Text has few C0 control bytes (a stray NUL at most); compressed or random data has many."""
     if not sample:
         return False
-    if b"\x00" in sample:
-        return True
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
     return controls / len(sample) > 0.05
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from articles.models import ArticleMetadata
 
 
-@dataclass
-class DocumentFields:
+class DocumentFields(ArticleMetadata):
+    """The text and the metadata the document itself gives.
+
+    ``language`` here is what the document declares (an HTML tag, a PDF's catalogue); the
+    finishing step weighs it against the language detected from the text.
+    """
+
     text: str
-    title: str | None = None
-    authors: list[str] = field(default_factory=list)
-    published: str | None = None
-    language: str | None = None  # when the document declares it; detected from text otherwise
-    site_name: str | None = None
-    url: str | None = None
-    description: str | None = None

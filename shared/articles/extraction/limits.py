@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import contextlib
-import signal
+import ctypes
+import sys
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from articles.errors import ExtractionTimeoutError, TooLargeError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from types import FrameType
 
 MiB = 1024 * 1024
 DEFAULT_MAX_BYTES = 10 * MiB
 # A long book is ~1 M characters; anything past that is not an article a reader will skim.
 DEFAULT_MAX_OUTPUT_CHARS = 1_000_000
 DEFAULT_TIMEOUT_SECONDS = 20.0
+# Once the budget is spent the watchdog raises again at this interval until the block is left,
+# in case code in it caught the first one.
+_REPEAT_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
@@ -41,36 +49,109 @@ def truncate_text(text: str, max_chars: int) -> tuple[str, bool]:
     return head, True
 
 
+class _BudgetSpent(BaseException):
+    """What the watchdog raises inside the working thread. Like KeyboardInterrupt it is not an
+    ``Exception``, so a parser's ``except Exception`` cannot swallow it; ``time_budget`` turns
+    it into ExtractionTimeoutError as the block is left."""
+
+
+def _raise_in_thread(thread_id: int, exc_type: type[BaseException] | None) -> None:
+    """Make ``thread_id`` raise ``exc_type`` at its next Python instruction (None: cancel)."""
+    exc = ctypes.py_object(exc_type) if exc_type is not None else None
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), exc)
+
+
+class _Watchdog:
+    """Raises ``_BudgetSpent`` in one thread once ``seconds`` have passed, while that thread
+    is still inside the block (its ``owner`` frame on the stack, not yet leaving)."""
+
+    def __init__(self, seconds: float, owner: FrameType | None) -> None:
+        self.seconds = seconds
+        self.target = threading.get_ident()
+        self.owner = owner
+        self.fired = False
+        self._done = False
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="extraction-budget", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _where(self) -> str:
+        """ "inside" the block, "leaving" it (its exit code is running) or "gone" past it."""
+        frame = sys._current_frames().get(self.target)
+        while frame is not None:
+            if frame.f_code in _EXIT_CODES:
+                return "leaving"
+            if frame is self.owner:
+                return "inside"
+            frame = frame.f_back
+        return "gone"
+
+    def _watch(self) -> None:
+        timeout = self.seconds
+        while not self._stopped.wait(timeout):
+            with self._lock:
+                if self._done:
+                    break
+                where = self._where()
+                if where == "gone":
+                    break
+                if where == "inside":
+                    self.fired = True
+                    _raise_in_thread(self.target, _BudgetSpent)
+            timeout = _REPEAT_SECONDS
+        self.owner = None
+
+    def stop(self) -> bool:
+        """Stop watching (nothing is raised once this returns); True if the budget ran out."""
+        while True:
+            try:
+                with self._lock:
+                    self._done = True
+                    fired = self.fired
+                if fired:
+                    _raise_in_thread(self.target, None)  # drop one raised but not yet seen
+                self._stopped.set()
+                self.owner = None
+                return fired
+            except _BudgetSpent:
+                continue  # delivered while stopping; nothing more comes once _done is set
+
+
 @contextlib.contextmanager
 def time_budget(seconds: float | None) -> Iterator[None]:
-    """Raise ExtractionTimeoutError after ``seconds`` of wall time.
+    """Raise ExtractionTimeoutError once the block has run for ``seconds`` of wall time.
 
-    Uses SIGALRM, which only works in the main thread of a POSIX process (a Lambda handler and
-    the CLI both run there); elsewhere the budget is not enforced and the size limits alone
-    bound the work.
+    Works in any thread (a Lambda handler, the CLI's workers, the local stack's poller
+    threads): a watchdog thread raises the error inside the working thread, between two Python
+    instructions, so pure-Python parsing (pypdf) stops on time, and never once the block is
+    left. A single call into C code (one lxml parse) finishes first; the size limits bound
+    those.
     """
-    usable = (
-        seconds is not None
-        and seconds > 0
-        and hasattr(signal, "setitimer")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
+    if seconds is None or seconds <= 0:
         yield
         return
-    assert seconds is not None
-
-    def _expired(signum: int, frame: object) -> None:
-        raise ExtractionTimeoutError(f"extraction took longer than {seconds:g} s")
-
-    if signal.getitimer(signal.ITIMER_REAL)[0]:
-        # A caller already armed its own alarm; leave it alone rather than clobber it.
-        yield
-        return
-    previous = signal.signal(signal.SIGALRM, _expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # The frame running the with-statement: contextmanager's __enter__ is in between.
+    watchdog = _Watchdog(seconds, sys._getframe(2))
+    watchdog.start()
+    message = f"extraction took longer than {seconds:g} s"
     try:
         yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    except BaseException:
+        if watchdog.stop():
+            raise ExtractionTimeoutError(message) from None
+        raise
+    if watchdog.stop():
+        raise ExtractionTimeoutError(message)
+
+
+# Code that runs while the block is being left: the watchdog holds its fire there.
+_EXIT_CODES = frozenset(
+    {
+        _Watchdog.stop.__code__,
+        time_budget.__wrapped__.__code__,  # type: ignore[attr-defined]
+        contextlib._GeneratorContextManager.__exit__.__code__,
+    }
+)

@@ -8,6 +8,7 @@ from collections import Counter
 from typing import Any
 
 from articles.errors import CorruptDocumentError, EncryptedDocumentError, NoTextFoundError
+from articles.extraction.decoding import strip_controls
 from articles.extraction.fields import DocumentFields
 
 MAX_PAGES = 500
@@ -18,6 +19,10 @@ _PAGE_NUMBER = re.compile(
     r"^(?:page\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I
 )
 _HYPHENATED = re.compile(r"(\w)[-\u00ad]\n(\w)")
+# pypdf joins two text runs without a space when the second starts a little lower on the page
+# than a new line would ("overnight.The river"): a sentence end after a word of two or more
+# lower-case letters, then a capitalised word, is such a seam (initials like "U.S." are not).
+_RUN_ON_SENTENCE = re.compile(r"(?<=[^\W\d_]{2}[.!?])(?=[^\W\d_]{2})")
 _DIGITS = re.compile(r"\d+")
 _BULLET = re.compile(r"^\s*[•●▪◦‣\-–*]\s+")
 _SENTENCE_END = (".", "!", "?", ":", "”", '"', "…")
@@ -56,9 +61,23 @@ def _page_lines(reader: Any) -> list[list[str]]:
             text = page.extract_text() or ""
         except Exception as exc:  # pypdf raises many kinds on damaged content streams
             raise CorruptDocumentError(f"page {number + 1} could not be read: {exc}") from exc
-        text = _HYPHENATED.sub(r"\1\2", text.replace("\r", "\n"))
+        text = _HYPHENATED.sub(r"\1\2", strip_controls(text.replace("\r", "\n")))
+        text = _separate_sentences(text)
         pages.append([" ".join(line.split()) for line in text.split("\n")])
     return pages
+
+
+def _separate_sentences(text: str) -> str:
+    pieces = []
+    start = 0
+    for seam in _RUN_ON_SENTENCE.finditer(text):
+        at = seam.start()
+        before, after = text[at - 3 : at - 1], text[at : at + 2]
+        if before.islower() and after[0].isupper() and after[1].islower():
+            pieces.append(text[start:at])
+            start = at
+    pieces.append(text[start:])
+    return " ".join(pieces)
 
 
 def _furniture(pages: list[list[str]]) -> set[str]:

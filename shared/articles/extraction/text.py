@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from articles.errors import NoTextFoundError
 from articles.extraction.boilerplate import is_boilerplate_line, kept_indices
 from articles.extraction.fields import DocumentFields
-from articles.extraction.html import normalize_date, split_authors
+from articles.extraction.metadata import normalize_date, split_authors
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*\n", re.DOTALL)
 _FENCE = re.compile(r"^\s*(```|~~~)")

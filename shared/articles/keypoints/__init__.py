@@ -10,17 +10,21 @@ Importing this package never imports boto3; the Bedrock backend does, on first u
 
 from __future__ import annotations
 
-import os
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from articles.constants import SUMMARIZERS
 from articles.keypoints.extractive import ExtractiveSummarizer, adaptive_count
 from articles.keypoints.keywords import extract_keywords
 from articles.keypoints.lede import points_besides_lede, standfirst
 from articles.keypoints.sentences import Sentence, split_sentences
 from articles.models import KeyPoints
+from articles.settings import SummarizerSettings
 
 if TYPE_CHECKING:
+    from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
+
     from articles.keypoints.bedrock import BedrockSummarizer
+    from articles.pricing import Price
 
 __all__ = [
     "BACKENDS",
@@ -36,7 +40,7 @@ __all__ = [
     "summarize",
 ]
 
-BACKENDS = ("extractive", "bedrock")
+BACKENDS = SUMMARIZERS
 
 
 @runtime_checkable
@@ -52,27 +56,33 @@ class Summarizer(Protocol):
 
 
 _EXTRACTIVE = ExtractiveSummarizer()
-# One Bedrock backend per model id, so a warm Lambda reuses its client.
-_BEDROCK: dict[str, BedrockSummarizer] = {}
+# One Bedrock backend per model id (and price), so a warm Lambda reuses its client and what
+# it learnt about the model's tool use.
+_BEDROCK: dict[tuple[str, Price | None], BedrockSummarizer] = {}
 
 
 def get_summarizer(
-    backend: str | None = None, *, bedrock_client: Any = None, model_id: str | None = None
+    backend: str | None = None,
+    *,
+    bedrock_client: BedrockRuntimeClient | None = None,
+    model_id: str | None = None,
+    price: Price | None = None,
 ) -> Summarizer:
-    """The backend by name; unset means $SUMMARIZER, then extractive."""
-    name = (backend or os.environ.get("SUMMARIZER") or "extractive").strip().lower()
+    """The backend by name; unset means $SUMMARIZER, then extractive (see SummarizerSettings).
+    ``price`` overrides the price table's entry for the Bedrock model."""
+    name = (backend or SummarizerSettings.from_env().summarizer).strip().lower()
     if name == "extractive":
         return _EXTRACTIVE
     if name == "bedrock":
         # Imported here so that boto3 loads only when the Bedrock backend is first used.
         from articles.keypoints.bedrock import BedrockSummarizer
 
-        model = model_id or os.environ.get("BEDROCK_MODEL_ID") or None
+        model = model_id or SummarizerSettings.from_env().bedrock_model_id
         if bedrock_client is not None:
-            return BedrockSummarizer(bedrock_client, model_id=model)
-        key = model or ""
+            return BedrockSummarizer(bedrock_client, model_id=model, price=price)
+        key = (model, price)
         if key not in _BEDROCK:
-            _BEDROCK[key] = BedrockSummarizer(model_id=model)
+            _BEDROCK[key] = BedrockSummarizer(model_id=model, price=price)
         return _BEDROCK[key]
     raise ValueError(f"unknown summarizer {name!r}; choose one of {', '.join(BACKENDS)}")
 
@@ -85,8 +95,9 @@ def summarize(
     backend: str | None = None,
     language: str | None = None,
     description: str | None = None,
-    bedrock_client: Any = None,
+    bedrock_client: BedrockRuntimeClient | None = None,
     model_id: str | None = None,
+    price: Price | None = None,
 ) -> KeyPoints:
     """Key points (3-7 by length unless ``count`` is given), lede and keywords.
 
@@ -95,7 +106,9 @@ def summarize(
     """
     if count is not None and count < 1:
         raise ValueError("count must be at least 1")
-    summarizer = get_summarizer(backend, bedrock_client=bedrock_client, model_id=model_id)
+    summarizer = get_summarizer(
+        backend, bedrock_client=bedrock_client, model_id=model_id, price=price
+    )
     result = summarizer.summarize(title, text, count=count, language=language)
     lede = standfirst(description, text)
     return result.model_copy(update={"summary": lede}) if lede else result

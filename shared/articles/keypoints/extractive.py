@@ -418,7 +418,7 @@ def _centrality(cands: list[_Candidate], w: Weights) -> list[float]:
         earlier.append(_dot(u, running))
         for t, x in u.items():
             running[t] += x
-    # An all-zero vector (every term in every sentence) has no similarity to add.
+    # A unit vector's dot product with itself is 1 (an empty one has none).
     later = [
         _dot(u, running) - (1.0 if u else 0.0) - e for u, e in zip(units, earlier, strict=True)
     ]
@@ -426,7 +426,7 @@ def _centrality(cands: list[_Candidate], w: Weights) -> list[float]:
 
 
 def _dot(u: dict[str, float], total: defaultdict[str, float]) -> float:
-    return sum(map(mul, u.values(), map(total.__getitem__, u)))
+    return float(sum(map(mul, u.values(), map(total.__getitem__, u))))
 
 
 def _score(cands: list[_Candidate], title: Counter[str], w: Weights) -> None:

@@ -110,6 +110,10 @@ TOKEN = re.compile(
     re.UNICODE,
 )
 UNSPACED = re.compile(f"[{UNSPACED_CHARS}]")
+# TOKEN with a run of unspaced characters as one token, for comparing runs of text.
+RUN_TOKEN = re.compile(
+    r"[^\W_]++(?:['’-][^\W_]++)*+|[.,;:!?()\[\]\"“”«»/|。！？、，؟،]|\s[-–—]\s", re.UNICODE
+)
 
 
 class Info(NamedTuple):

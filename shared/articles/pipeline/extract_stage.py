@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from articles.aws import aws_errors
+from articles.constants import TEXT_PREFIX
 from articles.errors import ArticleError, PermanentError, TooLargeError
 from articles.observability import MetricUnit, logger, metrics
-from articles.pipeline.context import Outcome, as_article_error
 from articles.pipeline.lifecycle import Action, decide_creation, decide_removal
 from articles.pipeline.messages import (
     ReprocessRequest,
@@ -16,63 +17,56 @@ from articles.pipeline.messages import (
     parse_ingest_message,
 )
 from articles.records.models import ArticleRecord, SourceObject, Status, record_id, utc_now
-from articles.settings import TEXT_PREFIX
 from articles.tracing import tracer
 
 if TYPE_CHECKING:
-    from articles.pipeline.context import PipelineContext
+    from articles.pipeline.context import ExtractContext
 
 STAGE = "extract"
 
 
-def handle_ingest_message(
-    body: str, ctx: PipelineContext, *, receive_count: int = 1
-) -> list[Outcome]:
+def handle_ingest_message(body: str, ctx: ExtractContext, *, receive_count: int = 1) -> None:
     """Process one ingest-queue message; raises only when a later delivery should retry."""
     try:
         message = parse_ingest_message(body)
     except PermanentError as exc:
         # Nothing names an object, so there is no record to fail: log and acknowledge.
         logger.error("unreadable ingest message dropped", extra={"error_code": exc.code})
-        return [Outcome.SKIPPED]
+        return
     if isinstance(message, S3TestEvent):
         logger.info("s3:TestEvent ignored")
-        return [Outcome.SKIPPED]
+        return
     if isinstance(message, ReprocessRequest):
         record = ctx.repository.get(message.id)
         if record is None:
             logger.warning(
                 "reprocess request for an unknown record", extra={"article_id": message.id}
             )
-            return [Outcome.SKIPPED]
-        return [process_creation(record.source, ctx, receive_count=receive_count, force=True)]
-    outcomes = []
+            return
+        process_creation(record.source, ctx, receive_count=receive_count, force=True)
+        return
     for event in message.records:
         source = event.source()
         if event.is_removal:
-            outcomes.append(process_removal(source, ctx))
+            process_removal(source, ctx)
         elif event.is_creation:
-            outcomes.append(process_creation(source, ctx, receive_count=receive_count))
-        else:
-            outcomes.append(Outcome.SKIPPED)
-    return outcomes
+            process_creation(source, ctx, receive_count=receive_count)
 
 
 @tracer.capture_method
 def process_creation(
-    source: SourceObject, ctx: PipelineContext, *, receive_count: int = 1, force: bool = False
-) -> Outcome:
+    source: SourceObject, ctx: ExtractContext, *, receive_count: int = 1, force: bool = False
+) -> None:
     article_id = record_id(source.bucket, source.key)
     logger.set_correlation_id(article_id)
     existing = ctx.repository.get(article_id)
     action = decide_creation(existing, source, force=force)
     if action in (Action.STALE, Action.DUPLICATE):
         logger.info(f"{action.value} event ignored", extra={"key": source.key})
-        return Outcome.SKIPPED
-    if action is Action.HAND_OVER:
-        assert existing is not None
+        return
+    if action is Action.HAND_OVER and existing is not None:
         _hand_over(existing, ctx)
-        return Outcome.EXTRACTED
+        return
 
     now = utc_now()
     same_version = existing is not None and existing.source.sequencer == source.sequencer
@@ -88,33 +82,33 @@ def process_creation(
     )
     record = ctx.repository.save(record, expected_revision=existing.revision if existing else None)
     try:
-        return _extract(record, ctx)
+        _extract(record, ctx)
     except Exception as exc:  # every failure is recorded, then acknowledged or retried
-        return ctx.record_failure(
-            record, as_article_error(exc), stage=STAGE, receive_count=receive_count
-        )
+        ctx.failures.record(record, exc, stage=STAGE, receive_count=receive_count)
 
 
-def _extract(record: ArticleRecord, ctx: PipelineContext) -> Outcome:
+def _extract(record: ArticleRecord, ctx: ExtractContext) -> None:
     from articles.extraction import extract
 
     settings = ctx.settings
-    settings.require("bucket_name", "summarize_queue_url")
-    assert settings.bucket_name is not None and settings.summarize_queue_url is not None
+    s3 = ctx.clients.s3
     source = record.source
-    location = {"Bucket": source.bucket, "Key": source.key}
+    version: dict[str, Any] = {}
     if source.version_id and source.version_id != "null":
-        location["VersionId"] = source.version_id
+        version["VersionId"] = source.version_id
+    where = f"s3://{source.bucket}/{source.key}"
 
     started = time.perf_counter()
-    head = ctx.s3_call("head_object", **location)
+    with aws_errors("s3", "head_object", subject=where):
+        head = s3.head_object(Bucket=source.bucket, Key=source.key, **version)
     size = int(head.get("ContentLength", 0))
     if size > settings.max_object_bytes:
         raise TooLargeError(
             f"object is {size} bytes; the limit is {settings.max_object_bytes} bytes"
         )
-    body = ctx.s3_call("get_object", **location)["Body"]
-    data = body.read(settings.max_object_bytes + 1)
+    with aws_errors("s3", "get_object", subject=where):
+        body = s3.get_object(Bucket=source.bucket, Key=source.key, **version)["Body"]
+        data = body.read(settings.max_object_bytes + 1)
     content_type = head.get("ContentType")
     source = source.model_copy(
         update={
@@ -128,13 +122,13 @@ def _extract(record: ArticleRecord, ctx: PipelineContext) -> Outcome:
     )
 
     text_key = f"{TEXT_PREFIX}{record.id}/{article.content_sha256}.txt"
-    ctx.s3_call(
-        "put_object",
-        Bucket=settings.bucket_name,
-        Key=text_key,
-        Body=article.text.encode("utf-8"),
-        ContentType="text/plain; charset=utf-8",
-    )
+    with aws_errors("s3", "put_object"):
+        s3.put_object(
+            Bucket=settings.bucket_name,
+            Key=text_key,
+            Body=article.text.encode("utf-8"),
+            ContentType="text/plain; charset=utf-8",
+        )
     fields = article.model_dump(exclude={"text"})
     extracted = record.model_copy(
         update={
@@ -163,21 +157,23 @@ def _extract(record: ArticleRecord, ctx: PipelineContext) -> Outcome:
             "ms": round(elapsed_ms, 1),
         },
     )
-    return Outcome.EXTRACTED
 
 
-def _hand_over(record: ArticleRecord, ctx: PipelineContext) -> None:
-    ctx.settings.require("summarize_queue_url")
-    assert ctx.settings.summarize_queue_url is not None and record.content_sha256 is not None
+def _hand_over(record: ArticleRecord, ctx: ExtractContext) -> None:
+    assert record.content_sha256 is not None  # every EXTRACTED record has one
     request = SummarizeRequest(
         id=record.id, content_sha256=record.content_sha256, sequencer=record.source.sequencer
     )
-    ctx.send_json(ctx.settings.summarize_queue_url, request.model_dump())
+    with aws_errors("sqs", "send_message"):
+        ctx.clients.sqs.send_message(
+            QueueUrl=ctx.settings.summarize_queue_url, MessageBody=request.model_dump_json()
+        )
 
 
-def _delete_text(text_key: str, ctx: PipelineContext) -> None:
+def _delete_text(text_key: str, ctx: ExtractContext) -> None:
     try:
-        ctx.s3_call("delete_object", Bucket=ctx.settings.bucket_name, Key=text_key)
+        with aws_errors("s3", "delete_object"):
+            ctx.clients.s3.delete_object(Bucket=ctx.settings.bucket_name, Key=text_key)
     except ArticleError as exc:  # a leftover text object is untidy, not a failure
         logger.warning(
             "could not delete old text", extra={"text_key": text_key, "error_code": exc.code}
@@ -185,14 +181,14 @@ def _delete_text(text_key: str, ctx: PipelineContext) -> None:
 
 
 @tracer.capture_method
-def process_removal(source: SourceObject, ctx: PipelineContext) -> Outcome:
+def process_removal(source: SourceObject, ctx: ExtractContext) -> None:
     article_id = record_id(source.bucket, source.key)
     logger.set_correlation_id(article_id)
     existing = ctx.repository.get(article_id)
     action = decide_removal(existing, source)
     if action is not Action.PROCESS:
         logger.info(f"{action.value} removal ignored", extra={"key": source.key})
-        return Outcome.SKIPPED
+        return
     now = utc_now()
     if existing is None:
         record = ArticleRecord(
@@ -210,4 +206,3 @@ def process_removal(source: SourceObject, ctx: PipelineContext) -> Outcome:
         _delete_text(existing.text_key, ctx)
     metrics.add_metric(name="ArticlesDeleted", unit=MetricUnit.Count, value=1)
     logger.info("deleted", extra={"key": source.key})
-    return Outcome.DELETED

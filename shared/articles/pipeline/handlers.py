@@ -8,7 +8,7 @@ redelivers it and, after the queue's maxReceiveCount, moves it to the dead-lette
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
@@ -18,7 +18,7 @@ from aws_lambda_powertools.utilities.batch import (
 
 from articles.observability import logger, metrics
 from articles.pipeline.context import PipelineContext
-from articles.settings import get_settings
+from articles.settings import QueueStageSettings, get_settings
 from articles.tracing import tracer
 
 if TYPE_CHECKING:
@@ -29,17 +29,23 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 
-class Stage(Protocol):
-    def __call__(self, body: str, ctx: PipelineContext, *, receive_count: int = 1) -> Any: ...
+SettingsT = TypeVar("SettingsT", bound=QueueStageSettings)
 
 
-@lru_cache(maxsize=1)
-def default_context() -> PipelineContext:
-    return PipelineContext.from_settings(get_settings())
+class Stage(Protocol[SettingsT]):
+    def __call__(
+        self, body: str, ctx: PipelineContext[SettingsT], *, receive_count: int = 1
+    ) -> None: ...
+
+
+@lru_cache(maxsize=4)
+def default_context(model: type[SettingsT]) -> PipelineContext[SettingsT]:
+    """One context per function process, built from its settings on the first message."""
+    return PipelineContext.build(get_settings(model))
 
 
 def sqs_stage_handler(
-    stage: Stage,
+    stage: Stage[SettingsT], settings: type[SettingsT]
 ) -> Callable[[dict[str, Any], LambdaContext], PartialItemFailureResponse]:
     # A batch where every message failed is still answered item by item: the queue then
     # redelivers each one on its own clock instead of Lambda retrying the whole invocation.
@@ -47,7 +53,7 @@ def sqs_stage_handler(
 
     def record_handler(record: SQSRecord) -> None:
         receive_count = int(record.attributes.approximate_receive_count or 1)
-        stage(record.body, default_context(), receive_count=receive_count)
+        stage(record.body, default_context(settings), receive_count=receive_count)
 
     @logger.inject_lambda_context(clear_state=True)
     @tracer.capture_lambda_handler

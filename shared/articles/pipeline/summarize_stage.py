@@ -6,27 +6,28 @@ import hashlib
 import time
 from typing import TYPE_CHECKING, Any
 
+from articles.aws import aws_errors
 from articles.errors import PermanentError
 from articles.models import KeyPoints
-from articles.observability import MetricUnit, logger, metrics
-from articles.pipeline.context import Outcome, as_article_error
+from articles.observability import MetricUnit, count_fallback, logger, metrics
 from articles.pipeline.messages import parse_summarize_message
 from articles.records.models import Status, TokenUsage
 from articles.tracing import tracer
 
 if TYPE_CHECKING:
-    from articles.pipeline.context import PipelineContext
+    from articles.pipeline.context import SummarizeContext
     from articles.records.models import ArticleRecord
 
 STAGE = "summarize"
 
 
-def handle_summarize_message(body: str, ctx: PipelineContext, *, receive_count: int = 1) -> Outcome:
+def handle_summarize_message(body: str, ctx: SummarizeContext, *, receive_count: int = 1) -> None:
+    """Summarize one extracted record; raises only when a later delivery should retry."""
     try:
         request = parse_summarize_message(body)
     except PermanentError as exc:
         logger.error("unreadable summarize message dropped", extra={"error_code": exc.code})
-        return Outcome.SKIPPED
+        return
     logger.set_correlation_id(request.id)
     record = ctx.repository.get(request.id)
     if (
@@ -37,13 +38,11 @@ def handle_summarize_message(body: str, ctx: PipelineContext, *, receive_count: 
     ):
         # A duplicate delivery, or the object changed since: the newer version has its own.
         logger.info("stale or duplicate summarize request ignored")
-        return Outcome.SKIPPED
+        return
     try:
-        return _summarize(record, ctx)
-    except Exception as exc:
-        return ctx.record_failure(
-            record, as_article_error(exc), stage=STAGE, receive_count=receive_count
-        )
+        _summarize(record, ctx)
+    except Exception as exc:  # every failure is recorded, then acknowledged or retried
+        ctx.failures.record(record, exc, stage=STAGE, receive_count=receive_count)
 
 
 def _awaiting_summary(record: ArticleRecord) -> bool:
@@ -59,7 +58,7 @@ def _awaiting_summary(record: ArticleRecord) -> bool:
     )
 
 
-def _cache_key(record: ArticleRecord, ctx: PipelineContext) -> str:
+def _cache_key(record: ArticleRecord, ctx: SummarizeContext) -> str:
     settings = ctx.settings
     model = settings.bedrock_model_id if settings.summarizer == "bedrock" else ""
     variant = f"{settings.summarizer}|{model}|{settings.key_point_count}|{record.title or ''}"
@@ -67,7 +66,7 @@ def _cache_key(record: ArticleRecord, ctx: PipelineContext) -> str:
 
 
 @tracer.capture_method
-def _summarize(record: ArticleRecord, ctx: PipelineContext) -> Outcome:
+def _summarize(record: ArticleRecord, ctx: SummarizeContext) -> None:
     started = time.perf_counter()
     cache_key = _cache_key(record, ctx)
     cached = ctx.repository.get_cached(cache_key)
@@ -77,7 +76,7 @@ def _summarize(record: ArticleRecord, ctx: PipelineContext) -> Outcome:
     else:
         result = _run_summarizer(record, ctx)
         reused = False
-        if "fallback" not in result.summarizer:  # a degraded answer is not worth keeping
+        if result.fallback_reason is None:  # a degraded answer is not worth keeping
             ctx.repository.put_cached(cache_key, result.model_dump(mode="json"))
 
     update: dict[str, Any] = {
@@ -86,13 +85,20 @@ def _summarize(record: ArticleRecord, ctx: PipelineContext) -> Outcome:
         "key_points": result.key_points,
         "keywords": result.keywords,
         "summarizer": result.summarizer,
+        "fallback_reason": result.fallback_reason,
+        "dropped_points": result.dropped_points or None,
         "truncated": result.truncated,
         "error": None,
     }
+    if record.language is None and result.language:
+        update["language"] = result.language
     if not reused and (result.input_tokens or result.output_tokens):
         update["token_usage"] = TokenUsage(
-            input_tokens=result.input_tokens or 0, output_tokens=result.output_tokens or 0
+            input_tokens=result.input_tokens or 0,
+            output_tokens=result.output_tokens or 0,
+            cost_usd=result.cost_usd,
         )
+        _count_usage(result)
     ctx.repository.save(record.model_copy(update=update), expected_revision=record.revision)
 
     elapsed_ms = (time.perf_counter() - started) * 1000
@@ -106,21 +112,36 @@ def _summarize(record: ArticleRecord, ctx: PipelineContext) -> Outcome:
             "key": record.source.key,
             "key_points": len(result.key_points),
             "summarizer": result.summarizer,
+            "fallback_reason": result.fallback_reason,
             "reused": reused,
             "ms": round(elapsed_ms, 1),
         },
     )
-    return Outcome.SUMMARIZED
 
 
-def _run_summarizer(record: ArticleRecord, ctx: PipelineContext) -> KeyPoints:
+def _count_usage(result: KeyPoints) -> None:
+    """What the model call cost, and what of its answer was dropped or replaced."""
+    metrics.add_metric(name="InputTokens", unit=MetricUnit.Count, value=result.input_tokens or 0)
+    metrics.add_metric(name="OutputTokens", unit=MetricUnit.Count, value=result.output_tokens or 0)
+    if result.cost_usd is not None:
+        metrics.add_metric(name="EstimatedCostUSD", unit=MetricUnit.NoUnit, value=result.cost_usd)
+    if result.dropped_points:
+        metrics.add_metric(
+            name="KeyPointsDropped", unit=MetricUnit.Count, value=result.dropped_points
+        )
+    if result.fallback_reason is not None:
+        count_fallback(result.fallback_reason)
+
+
+def _run_summarizer(record: ArticleRecord, ctx: SummarizeContext) -> KeyPoints:
     from articles.keypoints import summarize
 
     settings = ctx.settings
-    settings.require("bucket_name")
-    assert record.text_key is not None
-    body = ctx.s3_call("get_object", Bucket=settings.bucket_name, Key=record.text_key)["Body"]
-    text = body.read().decode("utf-8")
+    assert record.text_key is not None  # every EXTRACTED record has its text stored
+    where = f"s3://{settings.bucket_name}/{record.text_key}"
+    with aws_errors("s3", "get_object", subject=where):
+        body = ctx.clients.s3.get_object(Bucket=settings.bucket_name, Key=record.text_key)["Body"]
+        text = body.read().decode("utf-8")
     return summarize(
         record.title,
         text,
@@ -129,4 +150,5 @@ def _run_summarizer(record: ArticleRecord, ctx: PipelineContext) -> KeyPoints:
         language=record.language,
         description=record.description,
         model_id=settings.bedrock_model_id,
+        price=settings.bedrock_price,
     )

@@ -1,6 +1,6 @@
 """Ending records that stopped moving, so that every upload reaches a terminal state.
 
-The stages record every failure they live to see (``PipelineContext.record_failure``). What no
+The stages record every failure they live to see (``FailurePolicy.record``). What no
 stage can record is its own death: an invocation killed on a message's last allowed delivery
 (out of memory, a runtime crash) leaves the record QUEUED or EXTRACTED while SQS moves the
 message to the dead-letter queue. Run on a schedule, the sweep ends such records as FAILED
@@ -23,7 +23,7 @@ from articles.records.models import ErrorInfo, Status, iso_utc
 
 if TYPE_CHECKING:
     from articles.records.repository import ArticleRepository
-    from articles.settings import Settings
+    from articles.settings import SweepSettings
 
 # The stage a record waits for in each non-terminal status.
 WAITING_FOR = {Status.QUEUED: "extract", Status.EXTRACTED: "summarize"}
@@ -82,12 +82,10 @@ def sweep_stalled(
     return report
 
 
-def sweep_with_settings(settings: Settings) -> SweepReport:
+def sweep_with_settings(settings: SweepSettings) -> SweepReport:
     """The scheduled run: table and threshold from the environment."""
     from articles.records.repository import ArticleRepository
 
-    settings.require("table_name")
-    assert settings.table_name is not None
     return sweep_stalled(
         ArticleRepository(settings.table_name),
         stalled_after=timedelta(minutes=settings.stalled_after_minutes),

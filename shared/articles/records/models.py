@@ -17,6 +17,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from articles.models import ArticleMetadata
+
 SEQUENCER_WIDTH = 64
 
 
@@ -80,21 +82,17 @@ class ErrorInfo(BaseModel):
 class TokenUsage(BaseModel):
     input_tokens: int = 0
     output_tokens: int = 0
+    cost_usd: float | None = Field(
+        default=None, description="estimate from the price table or BedrockPricePer1kTokens"
+    )
 
 
-class ArticleFields(BaseModel):
+class ArticleFields(ArticleMetadata):
     """What a record says about its article: the part the API shows as it is."""
 
     id: str
     status: Status
     source: SourceObject
-    title: str | None = None
-    authors: list[str] = Field(default_factory=list)
-    published: str | None = None
-    language: str | None = None
-    site_name: str | None = None
-    url: str | None = None
-    description: str | None = None
     content_type: str | None = None
     word_count: int | None = None
     reading_minutes: int | None = None
@@ -104,6 +102,12 @@ class ArticleFields(BaseModel):
     key_points: list[str] = Field(default_factory=list)
     keywords: list[str] = Field(default_factory=list)
     summarizer: str | None = None
+    fallback_reason: str | None = Field(
+        default=None, description="why the extractive backend wrote all or part of the answer"
+    )
+    dropped_points: int | None = Field(
+        default=None, description="model key points dropped: the article does not support them"
+    )
     truncated: bool | None = None
     token_usage: TokenUsage | None = None
     error: ErrorInfo | None = None

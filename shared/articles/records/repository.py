@@ -19,22 +19,26 @@ same event cannot both win, and a loser retries from the fresh state.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from articles.errors import ConcurrentUpdateError, InvalidCursorError, StorageError
+from articles.aws import AwsClients, aws_errors
+from articles.errors import InvalidCursorError
 from articles.records.cursor import Cursor, decode_cursor, encode_cursor
 from articles.records.models import ArticleRecord, Status, utc_now
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    from mypy_boto3_dynamodb import DynamoDBClient
-
 MONTHS_KEY = "META#months"
 BY_CREATED_INDEX = "by-created"
 BY_STATUS_INDEX = "by-status"
 MAX_PAGE_SIZE = 100
+# Key-point cache items expire through DynamoDB's TTL on this attribute (template.yaml's
+# TimeToLiveSpecification); records never carry it.
+CACHE_EXPIRY_ATTRIBUTE = "expires_at"
+CACHE_TTL_SECONDS = 90 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -58,22 +62,14 @@ def _index_keys(record: ArticleRecord) -> dict[str, str]:
 
 
 class ArticleRepository:
-    """Reads and writes article records; the boto3 client is built on first use."""
+    """Reads and writes article records in one table."""
 
-    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
+    def __init__(self, table_name: str, clients: AwsClients | None = None) -> None:
         self.table_name = table_name
-        self._client = client
+        self.clients = clients or AwsClients()
         self._known_months: set[str] = set()
         # Cursors are signed to catch tampering, not to keep secrets: the table name suffices.
         self._cursor_secret = f"articles-cursor:{table_name}".encode()
-
-    @property
-    def client(self) -> DynamoDBClient:
-        if self._client is None:
-            import boto3
-
-            self._client = boto3.client("dynamodb")
-        return self._client
 
     # -- (de)serialisation -------------------------------------------------------------------
 
@@ -82,7 +78,7 @@ class ArticleRepository:
         from boto3.dynamodb.types import TypeSerializer
 
         serializer = TypeSerializer()
-        return {name: serializer.serialize(value) for name, value in data.items()}
+        return {name: serializer.serialize(_decimal(value)) for name, value in data.items()}
 
     @staticmethod
     def _from_item(item: dict[str, Any]) -> dict[str, Any]:
@@ -165,7 +161,12 @@ class ArticleRepository:
             "put_item",
             TableName=self.table_name,
             Item=self._to_item(
-                {"pk": f"KEYPOINTS#{cache_key}", "value": value, "created_at": utc_now()}
+                {
+                    "pk": f"KEYPOINTS#{cache_key}",
+                    "value": value,
+                    "created_at": utc_now(),
+                    CACHE_EXPIRY_ATTRIBUTE: int(time.time()) + CACHE_TTL_SECONDS,
+                }
             ),
         )
 
@@ -270,23 +271,23 @@ class ArticleRepository:
             kwargs["ExclusiveStartKey"] = {name: {"S": value} for name, value in start_key.items()}
         return self._call("query", **kwargs)
 
-    # -- error mapping -----------------------------------------------------------------------
-
     def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        try:
-            result: dict[str, Any] = getattr(self.client, operation)(**kwargs)
-        except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code", "")
-            if code == "ConditionalCheckFailedException":
-                raise ConcurrentUpdateError(
-                    "the record changed while this delivery was working on it"
-                ) from exc
-            raise StorageError(f"DynamoDB {operation} failed: {code or exc}") from exc
-        except BotoCoreError as exc:
-            raise StorageError(f"DynamoDB {operation} failed: {exc}") from exc
+        with aws_errors("dynamodb", operation):
+            result: dict[str, Any] = getattr(self.clients.dynamodb, operation)(**kwargs)
         return result
+
+
+def _decimal(value: Any) -> Any:
+    """DynamoDB takes no floats: a cost estimate goes in as the Decimal of its shortest repr."""
+    from decimal import Decimal
+
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, dict):
+        return {name: _decimal(item) for name, item in value.items()}
+    if isinstance(value, list):
+        return [_decimal(item) for item in value]
+    return value
 
 
 def _plain(value: Any) -> Any:

@@ -35,10 +35,23 @@ class CommandError(Exception):
         self.status = status
 
 
+class NotFound(CommandError):
+    """The API answered 404: no such article (or route)."""
+
+
+def one_line(message: str) -> str:
+    """A message that may span lines (botocore's validation errors do) as one line."""
+    return "; ".join(line.strip() for line in message.splitlines() if line.strip())
+
+
 def fail(error: CommandError | Exception) -> int:
-    message = str(error) or type(error).__name__
+    message = one_line(str(error)) or type(error).__name__
     print(f"articles: error: {message}", file=sys.stderr)
     return error.status if isinstance(error, CommandError) else 1
+
+
+def warn(message: str) -> None:
+    print(f"articles: warning: {one_line(message)}", file=sys.stderr)
 
 
 # -- HTTP API ----------------------------------------------------------------------------------
@@ -87,7 +100,8 @@ class ApiClient:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
                 return json.loads(response.read() or b"null")
         except urllib.error.HTTPError as exc:
-            raise CommandError(_http_error_message(exc)) from None
+            error = NotFound if exc.code == 404 else CommandError
+            raise error(_http_error_message(exc)) from None
         except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
             reason = getattr(exc, "reason", exc)
             raise CommandError(
@@ -144,6 +158,11 @@ def _session(args: argparse.Namespace) -> Any:
     import boto3
 
     endpoint = args.endpoint_url or os.environ.get("AWS_ENDPOINT_URL")
+    if endpoint and urllib.parse.urlsplit(endpoint).scheme not in ("http", "https"):
+        source = "--endpoint-url" if args.endpoint_url else "$AWS_ENDPOINT_URL"
+        raise CommandError(
+            f"{source} must start with http:// or https://, e.g. http://{endpoint}", 2
+        )
     region = args.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION")
     if endpoint and _is_local(endpoint):
         # The local stack accepts any credentials; do not require a configured profile.
@@ -170,14 +189,29 @@ def sqs_client(args: argparse.Namespace) -> SQSClient:
     return client
 
 
-def aws_error(exc: Exception) -> CommandError:
-    """botocore's exceptions as one line."""
-    from botocore.exceptions import ClientError, NoCredentialsError
+def aws_error_code(exc: Exception) -> str:
+    """AWS's error code ("NoSuchBucket") of a botocore or boto3 transfer error, else ""."""
+    from botocore.exceptions import ClientError
 
+    cause = exc.__context__ if not isinstance(exc, ClientError) else exc
+    if isinstance(cause, ClientError):
+        return str(cause.response.get("Error", {}).get("Code", ""))
+    return ""
+
+
+def aws_error(exc: Exception) -> CommandError:
+    """botocore's (and boto3's) exceptions as one line."""
+    from boto3.exceptions import S3UploadFailedError
+    from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
+
+    if isinstance(exc, S3UploadFailedError) and isinstance(exc.__context__, ClientError):
+        exc = exc.__context__  # boto3's transfer wraps the ClientError, keeping only its text
     if isinstance(exc, NoCredentialsError):
         return CommandError(
             "no AWS credentials; configure a profile, or use --endpoint-url for the local stack"
         )
+    if isinstance(exc, EndpointConnectionError):
+        return CommandError(f"{exc}; is the stack running (articles serve)?")
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         return CommandError(f"{error.get('Code', 'AWS error')}: {error.get('Message', exc)}")

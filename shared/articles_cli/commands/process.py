@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TextIO
 
-from articles.errors import ArticleError, InputNotFoundError, TooLargeError
+from articles.errors import ArticleError, NotFoundError, TooLargeError
 from articles.extraction import extract
 from articles.extraction.limits import DEFAULT_MAX_BYTES
 from articles.formats import is_supported
@@ -95,14 +95,21 @@ def options_from(args: argparse.Namespace) -> ProcessOptions:
 
 def iter_sources(paths: Iterable[str]) -> Iterator[str]:
     """Files as given; directories expanded to their supported files, in a stable order."""
+    for source, _name in iter_named_sources(paths):
+        yield source
+
+
+def iter_named_sources(paths: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """Each file with its name: a file's own name, or a found file's path below the directory
+    given (with ``/``), as ``aws s3 cp --recursive`` names them."""
     for given in paths:
         path = Path(given)
         if path.is_dir():
             for found in sorted(path.rglob("*")):
                 if found.is_file() and is_supported(found.name):
-                    yield str(found)
+                    yield str(found), found.relative_to(path).as_posix()
         else:
-            yield given
+            yield given, path.name
 
 
 def _failure(source: str, code: str, message: str) -> dict[str, Any]:
@@ -117,14 +124,14 @@ def process_one(source: str, options: ProcessOptions) -> dict[str, Any]:
         path = Path(source)
         try:
             if not path.is_file():
-                raise InputNotFoundError(f"{source} is not a file")
+                raise NotFoundError(f"{source} is not a file")
             size = path.stat().st_size
             if size > options.max_bytes:
                 # Refuse before reading: the file may be far larger than memory allows.
                 raise TooLargeError(f"input is {size} bytes; the limit is {options.max_bytes}")
             data = path.read_bytes()
         except OSError as exc:
-            raise InputNotFoundError(f"cannot read {source}: {exc.strerror or exc}") from exc
+            raise NotFoundError(f"cannot read {source}: {exc.strerror or exc}") from exc
         article = extract(data, filename=path.name, max_bytes=options.max_bytes)
         points = summarize(
             article.title,
@@ -199,6 +206,20 @@ def markdown_digest(record: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _warn_fallback(record: dict[str, Any], seen: set[str]) -> None:
+    """Say on stderr (once per reason) that the chosen backend gave way to the fallback."""
+    summarizer = str(record.get("summarizer") or "")
+    _name, marker, reason = summarizer.partition("(fallback: ")
+    reason = reason.rstrip(")")
+    if marker and reason not in seen:
+        seen.add(reason)
+        print(
+            f"articles: warning: key points by the extractive fallback ({reason}), "
+            f"first for {record['source']}",
+            file=sys.stderr,
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     sources = list(iter_sources(args.paths))
     options = options_from(args)
@@ -207,10 +228,12 @@ def run(args: argparse.Namespace) -> int:
     failed = 0
     if args.format == "json":
         out.write("[")
+    fallbacks: set[str] = set()
     for index, record in enumerate(_process_all(sources, options, max(1, args.jobs))):
         is_failure = "error" in record
         failed += is_failure
         progress.step(is_failure)
+        _warn_fallback(record, fallbacks)
         if args.format == "json":
             text = json.dumps(record, ensure_ascii=False, indent=2)
             out.write(("," if index else "") + "\n" + text)

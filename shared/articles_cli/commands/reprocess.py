@@ -1,7 +1,8 @@
 """``articles reprocess``: hand records back to the pipeline through the ingest queue.
 
 Each record becomes a ``{"type": "reprocess", "id": ...}`` message, which the extract stage
-treats as a fresh upload of the record's object, whatever state the record is in.
+treats as a fresh upload of the record's object. The ids are looked up through the HTTP API
+first: an unknown id, or a DELETED record (its object is gone), is refused and nothing is sent.
 """
 
 from __future__ import annotations
@@ -9,11 +10,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import urllib.parse
 from typing import Any
 
 from articles_cli.commands._remote import (
     ApiClient,
     CommandError,
+    NotFound,
     add_api_arguments,
     add_aws_arguments,
     aws_error,
@@ -31,7 +34,8 @@ def register(subparsers: Any) -> None:
         "reprocess",
         help="send articles through the pipeline again",
         description="Send articles through the pipeline again: the given ids, or every FAILED "
-        "one (found through the HTTP API).",
+        "one (both looked up through the HTTP API). Unknown ids and DELETED articles are "
+        "refused, and then nothing is sent.",
     )
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("ids", nargs="*", default=[], metavar="ID")
@@ -46,11 +50,26 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def check_reprocessable(api: ApiClient, ids: list[str]) -> None:
+    """CommandError naming every id that is unknown or DELETED (nothing left to process)."""
+    problems = []
+    for id_ in ids:
+        try:
+            record = api.get(f"/articles/{urllib.parse.quote(id_, safe='')}")
+        except NotFound:
+            problems.append(f"{id_}: no such article")
+            continue
+        if record.get("status") == "DELETED":
+            problems.append(f"{id_}: DELETED (its object was removed; upload it again instead)")
+    if problems:
+        raise CommandError("not reprocessed, nothing sent: " + "; ".join(problems))
+
+
 def run(args: argparse.Namespace) -> int:
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        ids = list(args.ids)
+        ids = list(dict.fromkeys(args.ids))
         if args.failed:
             ids = [item["id"] for item in fetch(ApiClient.from_args(args), "FAILED", 0)]
             if not ids:
@@ -58,6 +77,8 @@ def run(args: argparse.Namespace) -> int:
                 return 0
         elif not ids:
             raise CommandError("give article ids or --failed", 2)
+        else:
+            check_reprocessable(ApiClient.from_args(args), ids)
         sqs = sqs_client(args)
         queue_url = args.queue_url or os.environ.get(QUEUE_ENV) or find_ingest_queue(sqs)
         for start in range(0, len(ids), 10):

@@ -129,6 +129,9 @@ class LocalApi:
         class RequestHandler(BaseHTTPRequestHandler):
             server_version = "articles-local"
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in two writes; with Nagle's algorithm on, the second
+            # waits for the client's delayed ACK (~40 ms) on every keep-alive request.
+            disable_nagle_algorithm = True
 
             def _serve(self) -> None:
                 started = time.perf_counter()

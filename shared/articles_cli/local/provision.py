@@ -175,8 +175,10 @@ def provision(
                 table_name = resolver.physical[logical_id].ref
                 _create_table(clients.dynamodb, template, table_name, logical_id)
             else:
-                bucket_name = resolver.physical[logical_id].ref
-                _create_bucket(clients.s3, bucket_name, properties, ident.region)
+                name = resolver.physical[logical_id].ref
+                _create_bucket(clients.s3, name, properties, ident.region)
+                if "NotificationConfiguration" in properties:  # the one uploads go to
+                    bucket_name = name
     for logical_id, resource in resources.items():
         if resource.get("Type") not in (*CREATED_TYPES, FUNCTION):
             skipped.append(f"{logical_id} ({resource.get('Type')})")

@@ -26,7 +26,7 @@ from moto.server import ThreadedMotoServer
 from articles.errors import ArticleError
 from articles.formats import content_type_for
 from articles.settings import get_settings
-from articles_cli.local import logs, moto_events
+from articles_cli.local import logs, moto_events, moto_sqs
 from articles_cli.local.api_server import LocalApi
 from articles_cli.local.cloudformation import StackIdentity
 from articles_cli.local.dispatcher import Dispatcher, load_handler
@@ -138,6 +138,7 @@ class LocalStack:
         _check_port_free(opts.host, opts.api_port, "HTTP API", "--api-port")
         self.configure_environment()
         moto_events.install()
+        moto_sqs.install()
         self.moto = ThreadedMotoServer(ip_address=opts.host, port=opts.aws_port, verbose=False)
         with contextlib.redirect_stdout(None):  # its "Starting a new Thread..." banner
             self.moto.start()

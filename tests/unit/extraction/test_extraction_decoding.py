@@ -118,3 +118,53 @@ def test_bom_followed_by_invalid_bytes_is_a_decoding_error():
     with pytest.raises(DecodingError) as info:
         extract(codecs.BOM_UTF8 + b"abc \xff\xfe\xfd def" * 10, filename="x.txt")
     assert info.value.code == "undecodable_text"
+
+
+ENGLISH = (
+    "The harbour wind farm opened on Monday after three years of work. Engineers said the "
+    "turbines would power forty thousand homes, and the council thanked the fishing crews."
+)
+RUSSIAN = (
+    "В понедельник в гавани открылась ветряная электростанция. Инженеры сказали, что "
+    "турбины обеспечат энергией сорок тысяч домов, а совет поблагодарил рыбаков."
+)
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("text", [ENGLISH, RUSSIAN, FRENCH], ids=["english", "russian", "french"])
+def test_utf16_and_utf32_without_a_byte_order_mark(text, codec):
+    assert decode(text.encode(codec)) == (text, codec)
+    article = extract(text.encode(codec), filename="story.txt")
+    assert article.text == text
+
+
+def test_utf16_html_without_a_byte_order_mark_is_html():
+    page = _page(ENGLISH)
+    article = extract(page.encode("utf-16-le"), filename="page.html")
+    assert article.content_type == "text/html"
+    assert "forty thousand homes" in article.text
+
+
+def test_a_few_stray_nul_bytes_are_dropped_not_refused():
+    data = ENGLISH.encode().replace(b"Monday", b"Mon\x00day").replace(b"said", b"\x00said")
+    article = extract(data, filename="story.txt")
+    assert article.text == ENGLISH
+
+
+def test_control_characters_are_dropped_and_line_breaks_kept():
+    data = "Bell\x07 rang,\x08 the\x1b ferry\x7f left.\tThen\x0cthe quay\u0085emptied.\n\nDone."
+    text, _codec = decode(data.encode())
+    assert text == "Bell rang, the ferry left.\tThen\nthe quay\nemptied.\n\nDone."
+
+
+def test_mostly_valid_utf8_is_utf8_with_the_bad_bytes_replaced():
+    data = ("Le résumé du café. " * 3).encode() + b"Friends\xe2\x80 day \xff end."
+    text, codec = decode(data)
+    assert codec == "utf-8"
+    assert "résumé du café" in text and "Ã" not in text
+    assert text.endswith("Friends\ufffd day \ufffd end.")
+
+
+def test_windows_1252_text_is_still_windows_1252():
+    text, codec = decode(FRENCH.encode("cp1252"))
+    assert text == FRENCH and codec == "cp1252"

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from articles.extraction import extract
-from articles.extraction.html import is_headline, normalize_date, split_authors
+from articles.extraction.html import is_headline
+from articles.extraction.metadata import normalize_date, split_authors
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "extraction"
 

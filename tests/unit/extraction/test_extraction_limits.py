@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -14,6 +16,7 @@ from articles import errors
 from articles.extraction import detect_format, extract
 from articles.extraction import text as plain
 from articles.extraction.limits import time_budget, truncate_text
+from tests.documents import pdf_with_content
 
 # Generous: these must finish, not be fast; a hang would blow far past it.
 BOUND_SECONDS = 15
@@ -102,16 +105,92 @@ def test_html_page_without_an_article():
     assert info.value.code == "no_text_found"
 
 
+def _busy(seconds: float, *args, **kwargs) -> None:
+    """Pure-Python work, as a parser does it (a sleep is one call into C)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+def _swallowing(seconds: float) -> None:
+    """Work that catches every Exception around each step, as pypdf does on damaged input."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        try:
+            _busy(0.01)
+        except Exception:
+            continue
+
+
 def test_time_budget_raises_a_typed_error():
+    started = time.monotonic()
     with pytest.raises(errors.ExtractionTimeoutError) as info, time_budget(0.05):
-        time.sleep(2)
+        _busy(2)
     assert info.value.code == "extraction_timeout"
+    assert time.monotonic() - started < 1
 
 
 def test_extract_enforces_its_time_budget(monkeypatch):
-    monkeypatch.setattr(plain, "extract_text", lambda *a, **k: time.sleep(2))
+    monkeypatch.setattr(plain, "extract_text", lambda *a, **k: _busy(2))
     with pytest.raises(errors.ExtractionTimeoutError):
         extract(b"some text to read", filename="slow.txt", timeout_seconds=0.05)
+
+
+def _in_thread(function):
+    """Run ``function`` in a new thread (as the local stack's pollers run the handlers)."""
+    outcome: dict[str, object] = {}
+
+    def target() -> None:
+        started = time.monotonic()
+        try:
+            function()
+            outcome["result"] = "finished"
+        except BaseException as exc:
+            outcome["result"] = exc
+        outcome["seconds"] = time.monotonic() - started
+
+    worker = threading.Thread(target=target)
+    worker.start()
+    worker.join(30)
+    return outcome["result"], outcome["seconds"]
+
+
+def test_time_budget_is_enforced_off_the_main_thread():
+    def work() -> None:
+        with time_budget(0.1):
+            _busy(3)
+
+    result, seconds = _in_thread(work)
+    assert isinstance(result, errors.ExtractionTimeoutError)
+    assert seconds < 1.5
+
+
+def test_time_budget_is_not_swallowed_by_except_exception():
+    def work() -> None:
+        with time_budget(0.1):
+            _swallowing(3)
+
+    result, seconds = _in_thread(work)
+    assert isinstance(result, errors.ExtractionTimeoutError)
+    assert seconds < 1.5
+
+
+def test_time_budget_never_fires_after_its_block():
+    for _ in range(200):
+        # Ends right about when the budget does: either way is fine, inside the block.
+        with contextlib.suppress(errors.ExtractionTimeoutError), time_budget(0.002):
+            _busy(0.002)
+        _busy(0.003)  # a stray exception would surface here, outside any budget
+
+
+def test_slow_pdf_in_a_thread_stops_at_the_budget_with_its_own_code():
+    # 20 KB on disk, 8 MB of content stream once inflated: minutes of pypdf work.
+    data = pdf_with_content(b"BT /F1 12 Tf 72 700 Td " + b"(word) Tj 1 0 Td " * 470_000 + b"ET")
+    assert len(data) < 50_000
+    result, seconds = _in_thread(lambda: extract(data, filename="slow.pdf", timeout_seconds=1.0))
+    assert isinstance(result, errors.ExtractionTimeoutError), result
+    assert result.code == "extraction_timeout"
+    assert seconds < 5
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from fpdf import FPDF
 
 from articles.errors import CorruptDocumentError, EncryptedDocumentError, NoTextFoundError
 from articles.extraction import extract
+from tests.documents import pdf_with_content, text_operators
 
 PARAGRAPHS = [
     "Tidal turbines in the northern strait produced more electricity this winter than in "
@@ -111,3 +112,38 @@ def test_image_only_pdf_has_no_text():
     with pytest.raises(NoTextFoundError) as info:
         extract(bytes(_pdf(text=False).output()), filename="scan.pdf")
     assert info.value.code == "no_text_found"
+
+
+def test_text_runs_a_little_lower_do_not_run_sentences_together():
+    # The second run starts 5 pt lower: pypdf puts it on the same line without a space.
+    content = text_operators(
+        [
+            "The storm cleared overnight.",
+            "The river rose two metres by the morning and the bridge was closed.",
+        ],
+        leading=5,
+    )
+    padding = text_operators(
+        ["Council engineers said the banks held, and the road reopened at noon on Tuesday."]
+    )
+    article = extract(pdf_with_content(content + b"\n" + padding), filename="storm.pdf")
+    assert "overnight. The river" in article.text
+    assert "overnight.The" not in article.text
+
+
+def test_initials_and_abbreviations_keep_their_full_stops():
+    content = text_operators(
+        [
+            "Officials in the U.S.A. met on Monday, e.g. to discuss the harbour.",
+            "They agreed, and the work starts next spring at 9 a.m. sharp.",
+        ]
+    )
+    article = extract(pdf_with_content(content), filename="initials.pdf")
+    assert "U.S.A. met" in article.text and "e.g. to" in article.text
+
+
+def test_control_characters_are_dropped_from_pdf_text():
+    content = text_operators(["The bell\x07 rang twice\x1b and the ferry left the quay."] * 3)
+    article = extract(pdf_with_content(content), filename="bell.pdf")
+    assert "\x07" not in article.text and "\x1b" not in article.text
+    assert "bell rang twice and the ferry" in article.text

@@ -1,0 +1,31 @@
+"""Values that several parts of the package (and template.yaml's defaults) must agree on.
+
+Each lives here once; settings, engines, stages and the CLI import it from here.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal, get_args
+
+MiB: Final = 1024 * 1024
+
+# Larger uploads fail with too_large before they are downloaded (template: MaxObjectBytes).
+DEFAULT_MAX_OBJECT_BYTES: Final = 10 * MiB
+
+# The key-point backends, and the Bedrock model used when none is configured.
+SummarizerName = Literal["extractive", "bedrock"]
+SUMMARIZERS: Final[tuple[str, ...]] = get_args(SummarizerName)
+DEFAULT_SUMMARIZER: Final[SummarizerName] = "extractive"
+DEFAULT_BEDROCK_MODEL_ID: Final = "amazon.nova-lite-v1:0"
+
+# Deliveries of one message before SQS moves it to the dead-letter queue (the queues'
+# maxReceiveCount in template.yaml); the last one records the failure for good.
+DEFAULT_MAX_RECEIVE_COUNT: Final = 5
+
+# A record with no progress for this long is marked FAILED (stalled); see articles.pipeline.sweep.
+# Never less than an hour: a message's whole retry cycle must fit inside it.
+DEFAULT_STALLED_AFTER_MINUTES: Final = 24 * 60
+MIN_STALLED_AFTER_MINUTES: Final = 60
+
+# Extracted text lives beside the uploads, under a prefix the bucket notifications ignore.
+TEXT_PREFIX: Final = "texts/"
