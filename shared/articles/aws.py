@@ -103,10 +103,11 @@ def error_code(exc: BaseException) -> str:
 def translate(exc: Exception, *, service: str, operation: str, subject: str = "") -> ArticleError:
     """Our error for what botocore raised, logging AWS's detail (kept out of the message)."""
     code = error_code(exc)
-    logger.warning(
+    expected = code in NOT_FOUND_CODES or code in CONFLICT_CODES  # the callers handle these
+    (logger.info if expected else logger.warning)(
         "AWS call failed",
         extra={
-            "service": service,
+            "aws_service": service,
             "operation": operation,
             "aws_error_code": code or type(exc).__name__,
             "aws_detail": str(exc),

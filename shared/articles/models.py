@@ -35,6 +35,9 @@ class ExtractedArticle(ArticleMetadata):
     model_config = ConfigDict(frozen=True)
 
     text: str
+    text_truncated: bool = Field(
+        default=False, description="the text was cut at the length limit; the rest is not in it"
+    )
     content_type: str = Field(description="detected format, e.g. text/html or application/pdf")
     word_count: int = Field(ge=0)
     reading_minutes: int = Field(ge=0)

@@ -197,3 +197,58 @@ def test_unknown_route_is_404_json(stack: Stack) -> None:
     status, body = call(stack, request("/nothing-here"))
     assert status == 404
     assert body["error"]["code"] == "not_found"
+
+
+def test_aws_error_detail_reaches_the_log_not_the_caller(
+    stack: Stack, caplog: pytest.LogCaptureFixture
+) -> None:
+    from botocore.stub import Stubber
+
+    from articles.api import routes
+    from tests.conftest import load_function
+    from tests.functional.conftest import FakeLambdaContext
+    from tests.functional.test_pipeline_handlers import (
+        HTML,
+        KEY,
+        KEY_IN_EVENT,
+        SEQ_1,
+        upload_and_extract,
+    )
+
+    upload_and_extract(stack, KEY, KEY_IN_EVENT, HTML, SEQ_1)
+    article_id = record_id(BUCKET, KEY)
+    event = load_event("api-text.json")
+    event["path"] = f"/articles/{article_id}/text"
+    event["pathParameters"] = {"proxy": f"articles/{article_id}/text"}
+    # What S3 says to a role without s3:GetObject on the text: its ARN, the account, the bucket.
+    role = "arn:aws:sts::123456789012:assumed-role/article-pipeline-ApiFunctionRole-7Q2/api"
+    detail = (
+        f"User: {role} is not authorized to perform: s3:GetObject on resource: "
+        f'"arn:aws:s3:::{BUCKET}/texts/{article_id}/x.txt" because no identity-based policy '
+        "allows the s3:GetObject action"
+    )
+    stack.use_function("ApiFunction")
+    module = load_function("api")
+    stubber = Stubber(routes.queries().clients.s3)
+    stubber.add_client_error(
+        "get_object",
+        service_error_code="AccessDenied",
+        service_message=detail,
+        http_status_code=403,
+    )
+    caplog.clear()
+    with stubber:
+        response = module.handler(event, FakeLambdaContext())
+    log = " ".join(str(vars(record)) for record in caplog.records)
+
+    assert response["statusCode"] == 503
+    body = json.loads(response["body"])
+    assert body == {
+        "error": {
+            "code": "storage_unavailable",
+            "message": "the service is unavailable for a moment; try again",
+        }
+    }
+    for secret in ("arn:", "123456789012", BUCKET, "ApiFunctionRole", "AccessDenied"):
+        assert secret not in response["body"]
+    assert role in log and "AccessDenied" in log  # the operator still sees what happened

@@ -355,3 +355,17 @@ def test_summary_failing_for_good_ends_failed_and_a_redrive_recovers(
     record = repository(stack).get(record_id(BUCKET, KEY))
     assert record is not None and record.status is Status.SUMMARIZED
     assert record.error is None and record.key_points
+
+
+def test_a_text_cut_at_the_length_limit_says_so_on_the_record(stack: Stack) -> None:
+    from articles.extraction.limits import DEFAULT_MAX_OUTPUT_CHARS
+
+    paragraph = "The harbour board met again on Tuesday to hear the tidal survey.\n\n"
+    body = (paragraph * (DEFAULT_MAX_OUTPUT_CHARS // len(paragraph) + 50)).encode()
+    upload_and_extract(stack, "incoming/long.txt", "incoming/long.txt", body, SEQ_1)
+    upload_and_extract(stack, "incoming/short.txt", "incoming/short.txt", paragraph.encode(), SEQ_1)
+    long_record = repository(stack).get(record_id(BUCKET, "incoming/long.txt"))
+    short_record = repository(stack).get(record_id(BUCKET, "incoming/short.txt"))
+    assert long_record is not None and long_record.text_truncated is True
+    assert long_record.word_count is not None and long_record.word_count < len(body.split())
+    assert short_record is not None and short_record.text_truncated is False

@@ -14,6 +14,7 @@ from botocore.stub import ANY, Stubber
 from articles.aws import AwsClients
 from articles.keypoints.bedrock import TOOL_NAME
 from articles.keypoints.extractive import NAME as EXTRACTIVE_NAME
+from articles.keypoints.grounding import ArticleIndex
 from articles.records.models import Status, record_id
 from articles.records.repository import ArticleRepository
 from tests.conftest import FIXTURES
@@ -122,7 +123,12 @@ def test_record_says_what_was_dropped_and_what_it_cost(
     assert record is not None and record.status is Status.SUMMARIZED
     assert INVENTED not in record.key_points
     assert len(record.key_points) == 4  # three of the model's, one filled in
-    assert record.key_points[:3] == [ANSWER["key_points"][i] for i in (0, 2, 3)]
+    kept = [ANSWER["key_points"][i] for i in (0, 2, 3)]
+    assert [p for p in record.key_points if p in kept] == kept
+    (filled,) = [p for p in record.key_points if p not in kept]
+    assert record.text_key is not None
+    text = stack.s3.get_object(Bucket=BUCKET, Key=record.text_key)["Body"].read().decode()
+    assert ArticleIndex(text, "en").problem(filled) is None
     assert record.dropped_points == 1
     assert record.fallback_reason == "ungrounded"
     assert record.summarizer == f"bedrock amazon.nova-lite-v1:0 + {EXTRACTIVE_NAME}"

@@ -103,7 +103,7 @@ def extract(
         # Parsers raise these on input they cannot make sense of; the caller gets a code.
         raise CorruptDocumentError(f"the document could not be processed: {exc}") from exc
 
-    text, _truncated = truncate_text(fields.text.strip(), limits.max_output_chars)
+    text, truncated = truncate_text(fields.text.strip(), limits.max_output_chars)
     if not text:
         raise NoTextFoundError("the document contains no text")
     length = text_length(text)
@@ -111,6 +111,7 @@ def extract(
     return ExtractedArticle(
         **metadata,
         text=text,
+        text_truncated=truncated,
         language=fields.language or detect_language(text),
         content_type=kind,
         word_count=length.words,

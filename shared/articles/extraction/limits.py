@@ -9,14 +9,15 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from articles.constants import DEFAULT_MAX_OBJECT_BYTES
 from articles.errors import ExtractionTimeoutError, TooLargeError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from types import FrameType
 
-MiB = 1024 * 1024
-DEFAULT_MAX_BYTES = 10 * MiB
+# The engine's default input limit is the pipeline's (MaxObjectBytes in the template).
+DEFAULT_MAX_BYTES = DEFAULT_MAX_OBJECT_BYTES
 # A long book is ~1 M characters; anything past that is not an article a reader will skim.
 DEFAULT_MAX_OUTPUT_CHARS = 1_000_000
 DEFAULT_TIMEOUT_SECONDS = 20.0

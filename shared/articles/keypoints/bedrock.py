@@ -141,16 +141,20 @@ class Answer(BaseModel):
 
 def _plain_schema(node: Any) -> Any:
     """A JSON schema without pydantic's titles and defaults, which models need not see."""
-    if isinstance(node, dict):
-        return {k: _plain_schema(v) for k, v in node.items() if k not in ("title", "default")}
     if isinstance(node, list):
         return [_plain_schema(v) for v in node]
-    return node
+    if not isinstance(node, dict):
+        return node
+    plain = {k: _plain_schema(v) for k, v in node.items() if k not in ("title", "default")}
+    if isinstance(node.get("properties"), dict):  # property names are names, not keywords
+        plain["properties"] = {k: _plain_schema(v) for k, v in node["properties"].items()}
+    return plain
 
 
 def tool_schema(count: int) -> dict[str, Any]:
     """The tool's input schema, asking for exactly ``count`` key points."""
     schema: dict[str, Any] = _plain_schema(Answer.model_json_schema())
+    schema.pop("description", None)  # the docstring is for us; the tool has its own
     schema["properties"]["key_points"].update(minItems=count, maxItems=count)
     return schema
 
@@ -227,11 +231,37 @@ def truncate_to_budget(text: str, max_tokens: int) -> tuple[str, bool]:
 
 
 def repeats(point: str, others: list[str]) -> bool:
-    """Whether most of the point's content words are already in one of the other points."""
+    """Whether the point says again what the others say: most of its content words are in
+    them, or most of one of theirs is in it (a longer sentence holding a paraphrased point)."""
     terms = set(content_terms(point))
     if not terms:
         return True
-    return any(len(terms & set(content_terms(other))) >= 0.6 * len(terms) for other in others)
+    said: set[str] = set()
+    for other in others:
+        theirs = set(content_terms(other))
+        if theirs and len(theirs & terms) >= 0.6 * len(theirs):
+            return True
+        said |= theirs
+    return len(terms & said) >= 0.6 * len(terms)
+
+
+def in_article_order(points: list[str], extra: list[str], body: str) -> list[str]:
+    """The model's points in their own order, each extra point placed before the first of
+    them that comes later in the article (where a point comes: the sentence it shares most
+    content words with)."""
+    sentences = [set(content_terms(s.text)) for s in split_sentences(body)]
+
+    def where(point: str) -> int:
+        terms = set(content_terms(point))
+        shared = [len(terms & sentence) for sentence in sentences]
+        return max(range(len(shared)), key=shared.__getitem__) if shared else 0
+
+    ordered = list(points)
+    for point in sorted(extra, key=where):
+        at = where(point)
+        spot = next((i for i, p in enumerate(ordered) if where(p) > at), len(ordered))
+        ordered.insert(spot, point)
+    return ordered
 
 
 # botocore's own retries are off: _converse retries with backoff, and the two would multiply.
@@ -390,11 +420,13 @@ class BedrockSummarizer:
         if len(points) == wanted and lede_problem is None and len(keywords) >= MIN_KEYWORDS:
             return result
         fill = self._fallback.summarize(title, text, count=wanted, language=language)
+        extra: list[str] = []
         for point in fill.key_points:
-            if len(points) >= wanted:
+            if len(points) + len(extra) >= wanted:
                 break
-            if not repeats(point, points):
-                points.append(point)
+            if not repeats(point, points + extra):
+                extra.append(point)
+        points = in_article_order(points, extra, body)
         seen = {k.lower() for k in keywords}
         keywords += [k for k in fill.keywords if k.lower() not in seen]
         ungrounded = problems or lede_problem or dropped_keywords

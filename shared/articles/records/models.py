@@ -94,6 +94,9 @@ class ArticleFields(ArticleMetadata):
     status: Status
     source: SourceObject
     content_type: str | None = None
+    text_truncated: bool | None = Field(
+        default=None, description="the extracted text was cut at the length limit"
+    )
     word_count: int | None = None
     reading_minutes: int | None = None
     content_sha256: str | None = None

@@ -6,9 +6,10 @@ import argparse
 import json
 from typing import Any
 
+from articles.records.models import Status
 from articles_cli.commands._remote import ApiClient, CommandError, add_api_arguments, fail
 
-STATUSES = ("QUEUED", "EXTRACTED", "SUMMARIZED", "FAILED", "DELETED")
+STATUSES = tuple(status.value for status in Status)
 PAGE_SIZE = 100
 
 
@@ -39,7 +40,7 @@ def fetch(client: ApiClient, status: str | None, limit: int) -> list[dict[str, A
 
 def _line(item: dict[str, Any]) -> str:
     label = item.get("title") or item.get("source", {}).get("key", "")
-    if item.get("status") == "FAILED" and item.get("error"):
+    if item.get("status") == Status.FAILED and item.get("error"):
         label = f"{label}  [{item['error'].get('code')}]"
     if len(label) > 70:
         label = label[:67] + "..."

@@ -13,6 +13,7 @@ import os
 import urllib.parse
 from typing import Any
 
+from articles.records.models import Status
 from articles_cli.commands._remote import (
     ApiClient,
     CommandError,
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         ids = list(dict.fromkeys(args.ids))
         if args.failed:
-            ids = [item["id"] for item in fetch(ApiClient.from_args(args), "FAILED", 0)]
+            ids = [item["id"] for item in fetch(ApiClient.from_args(args), Status.FAILED, 0)]
             if not ids:
                 print("no FAILED articles")
                 return 0

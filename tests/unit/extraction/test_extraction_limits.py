@@ -54,6 +54,8 @@ def test_output_is_bounded():
     article = extract(text.encode(), filename="long.txt", max_output_chars=5000)
     assert len(article.text) <= 5000
     assert article.text.endswith("harbour.")
+    assert article.text_truncated
+    assert not extract(b"A short note about the harbour.", filename="short.txt").text_truncated
 
 
 def test_truncate_text_cuts_at_a_paragraph_break():

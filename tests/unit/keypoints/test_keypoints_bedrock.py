@@ -17,6 +17,8 @@ from articles.keypoints.bedrock import (
     TOOL_NAME,
     BedrockSummarizer,
     article_block,
+    in_article_order,
+    repeats,
     truncate_to_budget,
 )
 from articles.keypoints.grounding import ArticleIndex
@@ -322,9 +324,11 @@ def test_a_dropped_point_is_filled_from_the_extractive_backend(
     _expect(stubber, _tool_reply(answer))
     result = _backend(client).summarize(FLOOD_TITLE, FLOOD, count=3)
     assert len(result.key_points) == 3
-    assert result.key_points[:2] == [ANSWER["key_points"][0], ANSWER["key_points"][1]]
+    kept = ANSWER["key_points"][:2]
+    assert [p for p in result.key_points if p in kept] == kept
+    (filled,) = [p for p in result.key_points if p not in kept]
     extractive = ExtractiveSummarizer().summarize(FLOOD_TITLE, FLOOD, count=3)
-    assert result.key_points[2] in extractive.key_points
+    assert filled in extractive.key_points
     assert invented not in result.key_points
     assert result.dropped_points == 1
     assert result.fallback_reason is FallbackReason.UNGROUNDED
@@ -448,10 +452,38 @@ def test_too_few_points_are_topped_up_to_the_count(client: Any, stubber: Stubber
     _expect(stubber, _tool_reply(ANSWER))
     result = _backend(client).summarize(FLOOD_TITLE, FLOOD, count=5)
     assert len(result.key_points) == 5
-    assert result.key_points[:3] == ANSWER["key_points"]
-    assert _grounded_in(FLOOD, result.key_points[3:])
+    assert [p for p in result.key_points if p in ANSWER["key_points"]] == ANSWER["key_points"]
+    filled = [p for p in result.key_points if p not in ANSWER["key_points"]]
+    extractive = ExtractiveSummarizer().summarize(FLOOD_TITLE, FLOOD, count=5)
+    assert len(filled) == 2 and set(filled) <= set(extractive.key_points)
     assert result.fallback_reason is FallbackReason.SHORT_ANSWER
     assert result.dropped_points == 0
+
+
+def test_filled_points_take_their_place_in_article_order() -> None:
+    body = (
+        "The council met on Monday. It approved a new bridge over the river. "
+        "Work on the bridge starts in May. The mayor thanked the engineers."
+    )
+    model = ["The council met on Monday.", "The mayor thanked the engineers."]
+    extra = ["Work on the bridge starts in May.", "It approved a new bridge over the river."]
+    assert in_article_order(model, extra, body) == [
+        "The council met on Monday.",
+        "It approved a new bridge over the river.",
+        "Work on the bridge starts in May.",
+        "The mayor thanked the engineers.",
+    ]
+
+
+def test_a_filled_point_never_repeats_a_model_point() -> None:
+    said = ["About 2,000 people left their homes after the river burst its banks."]
+    longer = (
+        "Floodwater forced about 2,000 people from their homes in the Marlow Valley on Sunday "
+        "after the river burst its banks following three days of heavy rain."
+    )
+    assert repeats(longer, said)  # it holds the model's point
+    assert repeats("People left their homes after the river burst.", said)
+    assert not repeats("Insurers received hundreds of claims from homeowners.", said)
 
 
 def test_summarize_passes_an_explicit_count_to_the_model(
