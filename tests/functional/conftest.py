@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import uuid
@@ -148,8 +149,8 @@ def sqs_event_from_messages(messages: list[dict[str, Any]], queue: str) -> dict[
     return {"Records": records}
 
 
-@pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
+@contextlib.contextmanager
+def moto_stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
     """The template's bucket, queues and table, created in moto by the local stack's code."""
     with mock_aws():
         clients = Clients(
@@ -160,3 +161,9 @@ def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
         resources = provision(clients)
         assert resources.bucket_name == BUCKET
         yield Stack(resources, clients.s3, clients.sqs, clients.dynamodb, monkeypatch)
+
+
+@pytest.fixture
+def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
+    with moto_stack(monkeypatch) as created:
+        yield created

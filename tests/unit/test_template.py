@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from articles import constants
 from articles.constants import MIN_STALLED_AFTER_MINUTES, TEXT_PREFIX
 from articles.records.repository import CACHE_EXPIRY_ATTRIBUTE
 from articles.settings import ApiSettings, ExtractSettings, SummarizeSettings, SweepSettings
@@ -597,3 +598,15 @@ def _resolve_if(node: Any, conditions: dict[str, Any], auth: str) -> Any:
         name, when_true, when_false = node["Fn::If"]
         node = when_true if _condition_holds(conditions[name], auth) else when_false
     return node
+
+
+def test_the_template_defaults_are_the_code_defaults() -> None:
+    # One home for each value: a deployed stack and an unset variable behave the same.
+    assert PARAMETERS["MaxObjectBytes"]["Default"] == constants.DEFAULT_MAX_OBJECT_BYTES
+    assert PARAMETERS["BedrockModelId"]["Default"] == constants.DEFAULT_BEDROCK_MODEL_ID
+    assert PARAMETERS["Summarizer"]["Default"] == constants.DEFAULT_SUMMARIZER
+    assert tuple(PARAMETERS["Summarizer"]["AllowedValues"]) == constants.SUMMARIZERS
+    assert PARAMETERS["StalledAfterMinutes"]["Default"] == constants.DEFAULT_STALLED_AFTER_MINUTES
+    for queue in QUEUE_FUNCTIONS.values():
+        redrive = RESOURCES[queue]["Properties"]["RedrivePolicy"]
+        assert redrive["maxReceiveCount"] == constants.DEFAULT_MAX_RECEIVE_COUNT
