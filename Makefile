@@ -8,7 +8,15 @@ BENCH_DIR ?= ../shared/bench
 RUN_ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: venv run test lint format typecheck check bench layer clean
+# Deploy checks run in their own environments, pinned (aws-sam-cli and checkov cannot share one).
+DEPLOY_VENV ?= .venv-deploy
+SAM_CLI_VERSION := 1.170.0
+CFN_LINT_VERSION := 1.58.0
+CHECKOV_VERSION := 3.3.30
+SAM_STAMP := $(DEPLOY_VENV)/sam/.installed-$(SAM_CLI_VERSION)-$(CFN_LINT_VERSION)
+CHECKOV_STAMP := $(DEPLOY_VENV)/checkov/.installed-$(CHECKOV_VERSION)
+
+.PHONY: venv run test lint format typecheck check bench layer deploy-tools deploy-check clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,12 +33,12 @@ test: venv ## the whole test suite (pytest exits non-zero if it collects nothing
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: venv
-	$(BIN)/ruff check shared functions tests bench
-	$(BIN)/ruff format --check shared functions tests bench
+	$(BIN)/ruff check shared functions tests bench deploy
+	$(BIN)/ruff format --check shared functions tests bench deploy
 
 format: venv
-	$(BIN)/ruff format shared functions tests bench
-	$(BIN)/ruff check --fix shared functions tests bench
+	$(BIN)/ruff format shared functions tests bench deploy
+	$(BIN)/ruff check --fix shared functions tests bench deploy
 
 typecheck: venv ## the domain package, then each handler on its own (all three are app.py)
 	$(BIN)/mypy
@@ -43,6 +51,7 @@ bench: venv ## benchmarks against the team's data in ../shared/bench
 	  test -e "$$data" || { echo "make bench: $$data not found (the data sets live in BENCH_DIR=$(BENCH_DIR))" >&2; exit 2; }; \
 	done
 	$(BIN)/python bench/extraction.py $(BENCH_DIR)/extraction
+	$(BIN)/python bench/metadata.py $(BENCH_DIR)/extraction
 	$(BIN)/python bench/keypoints.py $(BENCH_DIR)/keypoints/cnndm-dev.jsonl
 	$(BIN)/python bench/grounding.py $(BENCH_DIR)/keypoints/cnndm-dev.jsonl
 
@@ -50,5 +59,35 @@ layer: venv ## build the Lambda layer for python3.13/arm64 into build/layer and 
 	$(MAKE) -C shared build-SharedLayer ARTIFACTS_DIR=$(CURDIR)/build/layer PIP=$(CURDIR)/$(BIN)/pip
 	@du -sh build/layer | awk '{print "layer unzipped: " $$1}'
 
+$(SAM_STAMP):
+	rm -rf $(DEPLOY_VENV)/sam && $(PYTHON) -m venv $(DEPLOY_VENV)/sam
+	$(DEPLOY_VENV)/sam/bin/python -m pip install --quiet \
+		aws-sam-cli==$(SAM_CLI_VERSION) cfn-lint==$(CFN_LINT_VERSION)
+	@touch $@
+
+$(CHECKOV_STAMP):
+	rm -rf $(DEPLOY_VENV)/checkov && $(PYTHON) -m venv $(DEPLOY_VENV)/checkov
+	$(DEPLOY_VENV)/checkov/bin/python -m pip install --quiet checkov==$(CHECKOV_VERSION)
+	@touch $@
+
+deploy-tools: $(SAM_STAMP) $(CHECKOV_STAMP) ## the pinned deploy tools, in $(DEPLOY_VENV)
+
+# No Docker: the layer builds with shared/Makefile (wheels for the runtime, whatever this
+# machine is) and the functions are plain Python, which sam build copies with python3.13.
+deploy-check: deploy-tools ## sam validate --lint, sam build for python3.13/arm64, checkov
+	@set -e; export SAM_CLI_TELEMETRY=0; \
+	compiler=$$($(MAKE) -s -C shared compiler); \
+	$(DEPLOY_VENV)/sam/bin/sam validate --lint --region us-east-1; \
+	PATH="$$(dirname $$compiler):$$PATH" $(DEPLOY_VENV)/sam/bin/sam build --region us-east-1 \
+		--build-dir .aws-sam/build; \
+	layer=$$($(PYTHON) deploy/checks.py layer .aws-sam/build/SharedLayer/python); \
+	echo "$$layer"; \
+	$(DEPLOY_VENV)/checkov/bin/checkov --file template.yaml --framework cloudformation \
+		--skip-download --output json > .aws-sam/checkov.json || true; \
+	findings=$$($(DEPLOY_VENV)/checkov/bin/python deploy/checks.py checkov .aws-sam/checkov.json); \
+	echo "$$findings"; \
+	echo "deploy-check passed: sam validate --lint clean; sam build python3.13/arm64;" \
+		"$${layer#layer .aws-sam/build/SharedLayer/python: }; $$findings"
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build .aws-sam
+	rm -rf $(VENV) $(DEPLOY_VENV) .pytest_cache .ruff_cache .mypy_cache build .aws-sam

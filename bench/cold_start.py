@@ -1,67 +1,166 @@
-"""Import time of each Lambda handler module, beside a bare boto3 + Powertools import.
+"""Import time of each Lambda handler on the BUILT layer, without and with its bytecode.
 
-Each figure is the median of N fresh interpreters (the cost a cold start pays before the
-handler runs), measured in the same run so the ratios hold on a noisy machine.
+What a cold start pays before the handler runs: a fresh python3.13 imports the handler with
+the function's directory, the layer as shared/Makefile builds it, and boto3 (which the Lambda
+runtime provides, compiled) on the path, and nothing else (``-S``). Bytecode is never written
+(``PYTHONDONTWRITEBYTECODE``), as /opt is read-only in Lambda, so a layer shipped without .pyc
+files is compiled again on every start.
 
-    python bench/cold_start.py [--runs N]
+The layer is built by the same Makefile as the deployed one, for this machine's architecture
+(on x86_64 the twin of the arm64 layer: the same wheels, built for x86_64, so that they load
+here). The "no bytecode" variant is that layer with its ``__pycache__`` folders removed, which
+is how the layer shipped before. The bare ``import boto3, aws_lambda_powertools`` is measured
+in the same run. The runs are interleaved, one of every case and variant per round, so load
+that drifts during the run moves every figure alike and the ratios hold.
+
+    python bench/cold_start.py [--runs N] [--build-dir build/cold-start]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import platform
+import shutil
 import statistics
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-
-LOAD_HANDLER = (
-    "import importlib.util\n"
-    "spec = importlib.util.spec_from_file_location('app', 'functions/{name}/app.py')\n"
-    "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
-)
-CASES = {
-    "baseline: import boto3, aws_lambda_powertools": "import boto3, aws_lambda_powertools\n",
-    "ApiFunction (functions/api/app.py)": LOAD_HANDLER.format(name="api"),
-    "ExtractFunction (functions/extract/app.py)": LOAD_HANDLER.format(name="extract"),
-    "ExtractFunction + extraction engine loaded": LOAD_HANDLER.format(name="extract")
-    + "import articles.extraction.html, trafilatura\n",
-    "SummarizeFunction (functions/summarize/app.py)": LOAD_HANDLER.format(name="summarize"),
-    "SweepFunction (functions/sweep/app.py)": LOAD_HANDLER.format(name="sweep"),
+BASELINE = "import boto3, aws_lambda_powertools (bare)"
+CASES: dict[str, tuple[str | None, str]] = {
+    BASELINE: (None, "import boto3, aws_lambda_powertools\n"),
+    "ApiFunction": ("api", "import app\n"),
+    "ExtractFunction": ("extract", "import app\n"),
+    "ExtractFunction + extraction engine": (
+        "extract",
+        "import app\nimport articles.extraction.html, trafilatura\n",
+    ),
+    "SummarizeFunction": ("summarize", "import app\n"),
+    "SweepFunction": ("sweep", "import app\n"),
 }
+VARIANTS = ("no bytecode", "precompiled")
 TIMER = "import time\n_t = time.perf_counter()\n{body}print((time.perf_counter() - _t) * 1000)\n"
 
 
-def measure(body: str, runs: int) -> float:
-    env = dict(os.environ, POWERTOOLS_TRACE_DISABLED="true", PYTHONDONTWRITEBYTECODE="")
-    samples = []
-    for _ in range(runs):
-        result = subprocess.run(
-            [sys.executable, "-c", TIMER.format(body=body)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        samples.append(float(result.stdout.strip().splitlines()[-1]))
-    return statistics.median(samples)
+def _run(command: list[str], **kwargs: object) -> None:
+    print("+", " ".join(command), file=sys.stderr)
+    subprocess.run(command, check=True, **kwargs)  # type: ignore[call-overload]
+
+
+def layer_python() -> str:
+    """The interpreter shared/Makefile compiles the layer with: python3.13, the runtime's."""
+    found = subprocess.run(
+        ["make", "-s", "-C", str(ROOT / "shared"), "compiler"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return found.stdout.strip()
+
+
+def build(build_dir: Path, python: str) -> dict[str, Path]:
+    """The layer twin, its copy without bytecode, and the runtime's boto3."""
+    arch = {"x86_64": "x86_64", "amd64": "x86_64", "aarch64": "aarch64", "arm64": "aarch64"}[
+        platform.machine().lower()
+    ]
+    precompiled = build_dir / "precompiled"
+    _run(
+        [
+            "make",
+            "-s",
+            "-C",
+            str(ROOT / "shared"),
+            "build-SharedLayer",
+            f"ARTIFACTS_DIR={precompiled}",
+            f"LAYER_ARCH={arch}",
+        ]
+    )
+    plain = build_dir / "no-bytecode"
+    shutil.rmtree(plain, ignore_errors=True)
+    shutil.copytree(precompiled, plain)
+    for cache in list(plain.rglob("__pycache__")):
+        shutil.rmtree(cache)
+    runtime = build_dir / "runtime"
+    shutil.rmtree(runtime, ignore_errors=True)
+    pip = [python, "-m", "pip", "install", "--quiet", "--root-user-action=ignore"]
+    _run([*pip, "--target", str(runtime), "boto3"])
+    _run([python, "-m", "compileall", "-q", "-j", "0", str(runtime)])
+    return {"no bytecode": plain / "python", "precompiled": precompiled / "python", "_": runtime}
+
+
+def measure_once(python: str, function: str | None, body: str, layer: Path, runtime: Path) -> float:
+    path = [str(layer), str(runtime)]
+    cwd = ROOT
+    if function:
+        cwd = ROOT / "functions" / function
+        path.insert(0, str(cwd))
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": os.pathsep.join(path),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        # As in Lambda: tracing on (the pipeline handlers load the X-Ray SDK), a region set.
+        "LAMBDA_TASK_ROOT": str(cwd),
+        "AWS_LAMBDA_FUNCTION_NAME": f"bench-{function or 'bare'}",
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "POWERTOOLS_SERVICE_NAME": "article-pipeline",
+        "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR",
+    }
+    result = subprocess.run(
+        [python, "-S", "-c", TIMER.format(body=body)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"{function or 'baseline'} failed to import:\n{result.stderr}")
+    return float(result.stdout.strip().splitlines()[-1])
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--build-dir", type=Path, default=ROOT / "build" / "cold-start")
     args = parser.parse_args()
-    measure(CASES[next(iter(CASES))], 2)  # warm the file cache and bytecode
-    results = {name: measure(body, args.runs) for name, body in CASES.items()}
-    baseline = next(iter(results.values()))
-    print(f"median import time over {args.runs} fresh interpreters ({sys.version.split()[0]})")
-    print(f"| {'module':<48} | {'ms':>7} | {'x baseline':>10} |")
-    print(f"|{'-' * 50}|{'-' * 9}|{'-' * 12}|")
-    for name, ms in results.items():
-        print(f"| {name:<48} | {ms:7.1f} | {ms / baseline:10.2f} |")
+    python = layer_python()
+    paths = build(args.build_dir.resolve(), python)
+    runtime = paths["_"]
+    samples: dict[tuple[str, str], list[float]] = {
+        (case, variant): [] for case in CASES for variant in VARIANTS
+    }
+    for round_ in range(args.runs + 1):  # round 0 warms the file cache and is not counted
+        for case, (function, body) in CASES.items():
+            for variant in VARIANTS:
+                ms = measure_once(python, function, body, paths[variant], runtime)
+                if round_:
+                    samples[(case, variant)].append(ms)
+    median = {key: statistics.median(values) for key, values in samples.items()}
+    version = subprocess.run(
+        [python, "-c", "import sys; print(sys.version.split()[0])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    print(
+        f"median import time over {args.runs} interleaved rounds, Python {version} "
+        f"({platform.machine()}), the built layer without and with bytecode"
+    )
+    print(
+        f"| {'module':<44} | {'no bytecode ms':>14} | {'x bare':>6} "
+        f"| {'precompiled ms':>14} | {'x bare':>6} | {'speed-up':>8} |"
+    )
+    print(f"|{'-' * 46}|{'-' * 16}|{'-' * 8}|{'-' * 16}|{'-' * 8}|{'-' * 10}|")
+    for case in CASES:
+        before, after = median[(case, "no bytecode")], median[(case, "precompiled")]
+        print(
+            f"| {case:<44} | {before:14.1f} | {before / median[(BASELINE, 'no bytecode')]:6.2f} "
+            f"| {after:14.1f} | {after / median[(BASELINE, 'precompiled')]:6.2f} "
+            f"| {before / after:7.2f}x |"
+        )
     return 0
 
 

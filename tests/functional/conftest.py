@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import uuid
@@ -9,15 +10,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import pytest
 from moto import mock_aws
 
 from articles_cli.local.provision import Clients, LocalStackResources, provision
 from tests.conftest import EVENTS, load_function
 
-# The bucket named in events/*.json: the one the local stack derives from the template.
-BUCKET = "article-pipeline-123456789012-us-east-1-8f3ea8a2"
+# The bucket named in events/*.json: the one CloudFormation derives from the template for the
+# local stack (its id comes from moto's seeded random source, so it is the same every time).
+BUCKET = "article-pipeline-123456789012-us-east-1-79c8c292"
 
 
 class FakeLambdaContext:
@@ -148,15 +149,17 @@ def sqs_event_from_messages(messages: list[dict[str, Any]], queue: str) -> dict[
     return {"Records": records}
 
 
-@pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
-    """The template's bucket, queues and table, created in moto by the local stack's code."""
+@contextlib.contextmanager
+def moto_stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
+    """template.yaml deployed into moto as the local stack deploys it (SAM, CloudFormation)."""
     with mock_aws():
-        clients = Clients(
-            s3=boto3.client("s3", region_name="us-east-1"),
-            sqs=boto3.client("sqs", region_name="us-east-1"),
-            dynamodb=boto3.client("dynamodb", region_name="us-east-1"),
-        )
+        clients = Clients.from_session(None, "us-east-1")
         resources = provision(clients)
         assert resources.bucket_name == BUCKET
         yield Stack(resources, clients.s3, clients.sqs, clients.dynamodb, monkeypatch)
+
+
+@pytest.fixture
+def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
+    with moto_stack(monkeypatch) as created:
+        yield created

@@ -13,10 +13,12 @@ import pytest
 from moto import mock_aws
 
 from articles_cli.local.dispatcher import (
+    Dispatcher,
     LambdaContext,
     SqsPoller,
     failed_message_ids,
     load_handler,
+    load_module,
 )
 from articles_cli.local.provision import EventSource, FunctionSpec, QueueInfo
 
@@ -44,7 +46,7 @@ def _queues(sqs: Any, *, visibility: int = 1, max_receive: int = 2) -> tuple[Que
         },
     )["QueueUrl"]
     arn = f"arn:aws:sqs:{REGION}:123456789012:work"
-    return QueueInfo("Work", "work", url, arn, visibility), dlq_url
+    return QueueInfo("Work", "work", url, arn), dlq_url
 
 
 def _spec(tmp_path: Path, source: EventSource) -> FunctionSpec:
@@ -96,7 +98,7 @@ def test_partial_failures_stay_until_visible_again_then_go_to_the_dlq(
     sqs: Any, tmp_path: Path
 ) -> None:
     queue, dlq_url = _queues(sqs, visibility=1, max_receive=2)
-    source = EventSource("Work", queue, batch_size=5, report_batch_item_failures=True)
+    source = EventSource("mapping-1", queue, batch_size=5, report_batch_item_failures=True)
     handler = Recorder()
     poller = SqsPoller(_spec(tmp_path, source), source, sqs, handler, region=REGION, wait_seconds=0)
     for body in ("ok-1", "fail", "ok-2"):
@@ -129,7 +131,7 @@ def test_partial_failures_stay_until_visible_again_then_go_to_the_dlq(
 
 def test_batch_size_is_honoured(sqs: Any, tmp_path: Path) -> None:
     queue, _ = _queues(sqs)
-    source = EventSource("Work", queue, batch_size=2, report_batch_item_failures=True)
+    source = EventSource("mapping-1", queue, batch_size=2, report_batch_item_failures=True)
     handler = Recorder()
     poller = SqsPoller(_spec(tmp_path, source), source, sqs, handler, region=REGION, wait_seconds=0)
     for index in range(5):
@@ -142,7 +144,7 @@ def test_batch_size_is_honoured(sqs: Any, tmp_path: Path) -> None:
 
 def test_a_raising_handler_fails_the_whole_batch(sqs: Any, tmp_path: Path) -> None:
     queue, _ = _queues(sqs, visibility=30)
-    source = EventSource("Work", queue, batch_size=5, report_batch_item_failures=True)
+    source = EventSource("mapping-1", queue, batch_size=5, report_batch_item_failures=True)
     poller = SqsPoller(
         _spec(tmp_path, source),
         source,
@@ -196,3 +198,36 @@ def test_context_counts_down_from_the_function_timeout() -> None:
     context = LambdaContext("f", "arn:aws:lambda:us-east-1:123456789012:function:f", 128, 2)
     assert 1000 < context.get_remaining_time_in_millis() <= 2000
     assert context.log_group_name == "/aws/lambda/f"
+
+
+def test_maximum_concurrency_bounds_the_batches_running_at_once(sqs: Any, tmp_path: Path) -> None:
+    # A handler that counts how many of its invocations overlap.
+    (tmp_path / "app.py").write_text(
+        "import threading, time\n"
+        "lock = threading.Lock()\n"
+        "running = peak = calls = 0\n"
+        "def handler(event, context):\n"
+        "    global running, peak, calls\n"
+        "    with lock:\n"
+        "        running += 1; calls += 1; peak = max(peak, running)\n"
+        "    time.sleep(0.3)\n"
+        "    with lock:\n"
+        "        running -= 1\n"
+    )
+    queue, _ = _queues(sqs, visibility=30)
+    source = EventSource("mapping-1", queue, batch_size=1, max_concurrency=2)
+    spec = _spec(tmp_path, source)
+    for index in range(6):
+        sqs.send_message(QueueUrl=queue.url, MessageBody=f"ok-{index}")
+    dispatcher = Dispatcher({"WorkFunction": spec}, sqs, region=REGION, wait_seconds=0)
+    assert len(dispatcher.pollers) == 2
+    dispatcher.start()
+    try:
+        deadline = time.monotonic() + 20
+        module = load_module(spec.handler_file, unique=spec.logical_id)
+        while module.calls < 6 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        dispatcher.stop()
+    assert module.calls == 6
+    assert module.peak == 2  # two at once, never more

@@ -7,7 +7,6 @@ SAM adds (roles, event-source mappings, permissions) is checked too, not only wh
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import re
@@ -20,7 +19,7 @@ from articles import constants
 from articles.constants import MIN_STALLED_AFTER_MINUTES, TEXT_PREFIX
 from articles.records.repository import CACHE_EXPIRY_ATTRIBUTE
 from articles.settings import ApiSettings, ExtractSettings, SummarizeSettings, SweepSettings
-from articles_cli.local.cloudformation import load_template
+from articles_cli.local.cloudformation import load_template, package, sam_transform
 from tests.conftest import ROOT, load_function
 
 TEMPLATE = load_template()
@@ -43,22 +42,10 @@ API_DEFINITION_TYPES = (
 
 @cache
 def _translated(**parameters: str) -> dict[str, Any]:
-    """The CloudFormation template the SAM transform makes of template.yaml."""
-    from samtranslator.translator.transform import transform
-
-    class NoManagedPolicies:  # the template names no managed policy for SAM to look up
-        @staticmethod
-        def load() -> dict[str, str]:
-            return {}
-
-    source = copy.deepcopy(TEMPLATE)
-    for resource in source["Resources"].values():
-        properties = resource.get("Properties", {})
-        for key in ("CodeUri", "ContentUri"):  # sam package points local code at S3
-            if isinstance(properties.get(key), str):
-                properties[key] = f"s3://artifacts/{properties[key].strip('/')}.zip"
-    translated: dict[str, Any] = transform(source, dict(parameters), NoManagedPolicies())
-    return translated
+    """The CloudFormation template the SAM transform makes of template.yaml (what the local
+    stack deploys): code pointed at S3 as ``sam package`` does, then the translator."""
+    packaged, _ = package(TEMPLATE, ROOT, "artifacts")
+    return sam_transform(packaged, region="us-east-1", parameters=dict(parameters))
 
 
 def _of_type(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:

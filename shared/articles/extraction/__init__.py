@@ -17,7 +17,7 @@ from articles.extraction import text as plain
 from articles.extraction.decoding import decode
 from articles.extraction.detect import HTML, MARKDOWN, PDF, TEXT, detect_format
 from articles.extraction.fields import DocumentFields
-from articles.extraction.language import detect_language
+from articles.extraction.language import choose_language
 from articles.extraction.limits import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_OUTPUT_CHARS,
@@ -60,8 +60,8 @@ def _extract_html(data: bytes, content_type: str | None, url: str | None) -> Doc
 
     text, _codec = decode(data, html=True, content_type=content_type)
     tree = html.parse(text)
-    metadata = read_metadata(tree, url_hint=url)
-    return DocumentFields(**metadata.model_dump(), text=html.extract_body(tree, metadata))
+    body, metadata = html.extract_body(tree, read_metadata(tree, url_hint=url))
+    return DocumentFields(**metadata.model_dump(), text=body)
 
 
 def _extract_text(data: bytes, content_type: str | None, markdown: bool) -> DocumentFields:
@@ -112,7 +112,7 @@ def extract(
         **metadata,
         text=text,
         text_truncated=truncated,
-        language=fields.language or detect_language(text),
+        language=choose_language(text, fields.language),
         content_type=kind,
         word_count=words,
         reading_minutes=reading_minutes(words),

@@ -20,7 +20,13 @@ _PROMPTS = re.compile(
     r"|(^\[/?[a-z_-]+( [^\]]*)?\])"
     r"|(^(tell us what you think|what do you think\?|leave a (comment|reply)|"
     r"post a comment|add a comment|join the (conversation|discussion))\b)"
-    r"|(\bclick to tweet$)",
+    r"|(\bclick to tweet$)"
+    r"|(^(follow|find) (@\w+|us|me|him|her|them|[\w.]+ [\w.]+) on (twitter|x|facebook|instagram|"
+    r"linkedin|tiktok|youtube|threads|bluesky|mastodon)\b)"
+    r"|(^follow @\w+)"
+    r"|(^(like|liked|enjoy|enjoyed|love|loved) (this|the) (story|article|post|piece)\b.{0,40}"
+    r"\b(share|tell|pass)\b)"
+    r"|(^share (this|it|the) (story|article|post)?\b.{0,40}(friends?|facebook|twitter|email)\b)",
     _FLAGS,
 )
 # Buttons and bare labels: the whole line is the widget.
@@ -29,7 +35,13 @@ _WIDGETS = re.compile(
     r"join now|subscribe( now)?|sign up( now)?|log ?in|sign in|close|menu|skip to "
     r"(main )?content|advertisement|ad|sponsored|comments?|\d+ comments?|no comments|"
     r"show comments|load more|continue reading( below)?|story continues below|"
-    r"back to top|top)\W*$",
+    r"back to top|top|search|home|more|next|previous|prev)\W*$",
+    _FLAGS,
+)
+# A row of share buttons: "Share Tweet Email", "Facebook Twitter LinkedIn WhatsApp".
+_BUTTON_ROW = re.compile(
+    r"^((share|tweet|email|e-mail|print|save|facebook|twitter|x|linkedin|whatsapp|pinterest|"
+    r"reddit|telegram|flipboard|messenger|copy( link)?|comments?|sms)\W*(\s+|$)){2,}$",
     _FLAGS,
 )
 # A label whose value is missing ("Written by" with nothing after it).
@@ -38,10 +50,27 @@ _EMPTY_LABEL = re.compile(
     r"photo|image|source|credit|date|filed under|tags|categories|category)\s*:?\s*$",
     _FLAGS,
 )
+# A date stamp with nothing else: "Updated at 1:23 p.m.", "Posted 19 Nov 2019, 09:00".
+_STAMP = re.compile(
+    r"^((first |last )?(published|posted|updated|modified)( on| at)?|date)\s*:?\s+"
+    r"[\w ,./:+-]{1,40}$",
+    _FLAGS,
+)
+# "Also on <site>" opening a box of the site's other stories.
+_ALSO_ON = re.compile(r"^also (on|in|from) [\w .'’&-]{1,40}$", _FLAGS)
+# Notices about the page's rights and requirements, not part of any story.
+_RIGHTS = re.compile(
+    r"personal,? non-?commercial use|all rights reserved|distribution and use of this material|"
+    r"order (presentation-ready |multiple )?copies|please enable javascript|"
+    r"javascript is (disabled|required)",
+    _FLAGS,
+)
+RIGHTS_MAX_CHARS = 400
 # One-line pointers to other stories ("Related: ...", "Read more: ...").
 _POINTER = re.compile(
     r"^(related( \w+)?|read more|see more|see also|more|also read|read also|watch|"
-    r"recommended|don'?t miss|most read|filed under)\s*[:|]\s*\S",
+    r"recommended|don'?t miss|most read|filed under|tags|tagged|topics|categories|"
+    r"posted in|more on|also on [\w .'’-]{1,40})\s*[:|]\s*\S",
     _FLAGS,
 )
 # Headings that open a block of other stories; the rest of the page is teasers.
@@ -50,7 +79,8 @@ _TRAILING_BLOCK = re.compile(
     r"recent (news|posts|stories|articles)|latest (news|stories)|more (news|stories)|"
     r"read more|see more|more from [\w ]{1,40}|you (may|might) also (like|enjoy)|"
     r"recommended( for you| stories)?|don'?t miss|most (popular|read)|trending( now)?|"
-    r"popular (posts|stories)|what to read next|around the web)\s*:?$",
+    r"popular (posts|stories)|what to read next|around the web|also on [\w .'’&-]{1,40}|"
+    r"more (from|on) [\w .'’&-]{1,40}|(read|see|watch) (next|also))\s*:?$",
     _FLAGS,
 )
 # Nothing but punctuation or symbols: close buttons, separators, bullets left alone.
@@ -59,19 +89,45 @@ TEASER_MAX_WORDS = 60
 _SYMBOLS = re.compile(r"^[\W_]{1,4}$")
 
 
+# A navigation bar or a row of buttons saved as one line: "Home | World | Business | Sign in",
+# "Share  Tweet  Email". Short items, three or more, between bars, bullets or wide gaps.
+_NAV_SEPARATOR = re.compile(r"\s*[|•·»]\s*|\s{2,}|\t+")
+NAV_MIN_ITEMS = 3
+NAV_MAX_ITEM_WORDS = 3
+
+
+def nav_items(line: str) -> list[str]:
+    """The items of a navigation-bar line, or [] when the line is not one."""
+    line = line.strip()
+    if line.startswith("|") or line.endswith("|"):
+        return []  # a table row, as the extractors write tables
+    items = [item for item in _NAV_SEPARATOR.split(line) if item]
+    if len(items) < NAV_MIN_ITEMS:
+        return []
+    if any(len(item.split()) > NAV_MAX_ITEM_WORDS or item[-1] in ".,;:!?" for item in items):
+        return []
+    return items
+
+
 def is_boilerplate_line(line: str) -> bool:
     if _SYMBOLS.match(line.strip()):
         return True
     stripped = line.strip().lstrip("-*•·").strip()
     if not stripped:
         return False
+    if len(stripped) <= RIGHTS_MAX_CHARS and _RIGHTS.search(stripped):
+        return True
     if len(stripped) > 200:
         return False  # a real paragraph, even if it mentions a newsletter
+    if nav_items(line):
+        return True
     return bool(
         _WIDGETS.match(stripped)
+        or _BUTTON_ROW.match(stripped)
         or _EMPTY_LABEL.match(stripped)
         or _POINTER.match(stripped)
         or _PROMPTS.search(stripped)
+        or (len(stripped) <= 60 and (_STAMP.match(stripped) or _ALSO_ON.match(stripped)))
     )
 
 

@@ -67,36 +67,59 @@ _SCRIPTS: tuple[tuple[str, str], ...] = (
     ("hy", r"[\u0530-\u058f]"),
     ("cyrillic", r"[\u0400-\u04ff]"),
 )
+# Letters of every script above, in one class: most texts have none, and skip the counting.
+_NON_LATIN = re.compile(r"[\u0370-\u1fff\u3040-\u9fff\uac00-\ud7af]")
 _SCRIPT_RES = tuple((lang, re.compile(pattern)) for lang, pattern in _SCRIPTS)
-_LETTER = re.compile(r"[^\W\d_]")
 _WORD = re.compile(r"[^\W\d_]+")
-_SAMPLE_CHARS = 20_000
+_SAMPLE_CHARS = 4_000
+MIN_LETTERS = 20
+# Below this many characters a text is too short to tell its language reliably: the
+# language the document declares is taken there.
+RELIABLE_CHARS = 200
+
+
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _words in _STOPWORDS.items():
+    for _word in _words:
+        _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _lang)
 
 
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code of the text's language, or None when unsure."""
     sample = text[:_SAMPLE_CHARS]
-    letters = len(_LETTER.findall(sample))
-    if letters < 20:
+    found = _WORD.findall(sample.lower())
+    letters = sum(map(len, found))
+    if letters < MIN_LETTERS:
         return None
-    script_counts = {lang: len(rx.findall(sample)) for lang, rx in _SCRIPT_RES}
-    # Kana is a minority of Japanese text, so it needs a lower share than other scripts.
-    if script_counts["ja"] > letters * 0.05:
-        return "ja"
-    lang, count = max(script_counts.items(), key=lambda item: item[1])
-    if count > letters * 0.3:
-        if lang != "cyrillic":
-            return lang
-        candidates: tuple[str, ...] = ("ru", "uk")
-    else:
-        candidates = tuple(_STOPWORDS)
+    candidates: tuple[str, ...] = tuple(_STOPWORDS)
+    if len(_NON_LATIN.findall(sample)) > letters * 0.05:
+        script_counts = {lang: len(rx.findall(sample)) for lang, rx in _SCRIPT_RES}
+        # Kana is a minority of Japanese text, so it needs a lower share than other scripts.
+        if script_counts["ja"] > letters * 0.05:
+            return "ja"
+        lang, count = max(script_counts.items(), key=lambda item: item[1])
+        if count > letters * 0.3:
+            if lang != "cyrillic":
+                return lang
+            candidates = ("ru", "uk")
 
-    words = Counter(w.lower() for w in _WORD.findall(sample))
+    words = Counter(found)
     total = sum(words.values())
-    scores = {
-        lang: sum(n for w, n in words.items() if w in _STOPWORDS[lang]) for lang in candidates
-    }
+    scores = dict.fromkeys(candidates, 0)
+    for word, count in words.items():
+        for lang in _LANGUAGES_OF.get(word, ()):
+            if lang in scores:
+                scores[lang] += count
     best = max(scores, key=lambda k: scores[k])
     if scores[best] < max(2, total * 0.05):
         return None
     return best
+
+
+def choose_language(text: str, declared: str | None) -> str | None:
+    """The language the text is written in; the declared one (an HTML ``lang`` tag, a PDF's
+    catalogue) only when the text is too short to tell or the detector is unsure. Pages are
+    often tagged with the site's default language whatever the article's."""
+    if declared and len(text) < RELIABLE_CHARS:
+        return declared
+    return detect_language(text) or declared

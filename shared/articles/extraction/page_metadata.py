@@ -8,12 +8,14 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from articles.extraction.metadata import clean, normalize_date, split_authors
+from articles.extraction.metadata import clean, is_person, normalize_date, split_authors
 from articles.models import ArticleMetadata
 
 if TYPE_CHECKING:
+    from lxml.etree import XPath
     from lxml.html import HtmlElement
 
 _ARTICLE_TYPES = {
@@ -54,6 +56,13 @@ _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3
 _LANG = re.compile(r"^([a-zA-Z]{2})(?:[-_].*)?$")
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_BYLINE_XPATH = (
+    './/*[@rel="author" or @itemprop="author" or contains(@class, "byline") '
+    'or contains(@class, "author") or contains(@id, "byline")]'
+    "[not(self::meta or self::link or self::script)]"
+)
+_NOT_BYLINE = re.compile(r"comment|related|recommend|sidebar|footer|teaser|widget", re.I)
+MAX_BYLINE_CHARS = 120
 MAX_HEADINGS = 3
 MAX_HEADING_CHARS = 300
 MAX_LD_OBJECTS = 50
@@ -179,7 +188,31 @@ def _title(page: PageSources, site_name: str | None) -> str | None:
     return _strip_site_suffix(title, site_name) if title else None
 
 
-def _authors(page: PageSources) -> list[str]:
+@cache
+def _byline_xpath() -> XPath:
+    from lxml.etree import XPath
+
+    return XPath(_BYLINE_XPATH)
+
+
+def _byline(tree: HtmlElement) -> list[str]:
+    """The visible byline's text: the first short element marked as the author's name."""
+    matches = _byline_xpath()(tree)
+    marked = set(matches)
+    for element in matches:
+        if any(inner in marked for inner in element.iterdescendants()):
+            continue  # the innermost marked element holds the name alone
+        if any(_NOT_BYLINE.search(a.get("class", "")) for a in element.iterancestors()):
+            continue  # a comment's or a related story's author
+        text = clean(element.text_content())
+        if text and 2 < len(text) <= MAX_BYLINE_CHARS:
+            return [text]
+    return []
+
+
+def _authors(page: PageSources, site_name: str | None) -> list[str]:
+    """People named as the authors: structured data first, then the visible byline; an
+    organisation only when neither names a person."""
     raw = _names(page.ld("author"))
     if not raw:
         raw = [
@@ -187,7 +220,13 @@ def _authors(page: PageSources) -> list[str]:
             for key in _AUTHOR_META
             if (value := page.meta.get(key)) and not value.startswith(("http://", "https://"))
         ]
-    return split_authors(raw)
+    declared = split_authors(raw, site_name=site_name)
+    if declared and is_person(declared[0], site_name):
+        return declared
+    visible = split_authors(_byline(page.tree), site_name=site_name)
+    if visible and is_person(visible[0], site_name):
+        return visible
+    return declared or visible
 
 
 def _url(page: PageSources, url_hint: str | None) -> str | None:
@@ -217,7 +256,16 @@ def _published(page: PageSources, url: str | None) -> str | None:
             published = normalize_date(time_element.get("datetime"))
     if not published and url and (match := _URL_DATE.search(url)):
         published = normalize_date("-".join(match.groups()))
-    return published
+    return published or _visible_date(page.tree)
+
+
+def _visible_date(tree: HtmlElement) -> str | None:
+    """A date shown on the page but not in its metadata: htmldate's search of the markup
+    and text (it weighs the many ways pages show a publication date)."""
+    from htmldate import find_date
+
+    found = find_date(tree, original_date=True)
+    return str(found) if found else None
 
 
 def _declared_language(page: PageSources) -> str | None:
@@ -241,7 +289,7 @@ def read_metadata(tree: HtmlElement, *, url_hint: str | None = None) -> ArticleM
     url = _url(page, url_hint)
     return ArticleMetadata(
         title=_title(page, site_name),
-        authors=_authors(page),
+        authors=_authors(page, site_name),
         published=_published(page, url),
         language=_declared_language(page),
         site_name=site_name,

@@ -6,9 +6,9 @@ import re
 from dataclasses import dataclass
 
 from articles.errors import NoTextFoundError
-from articles.extraction.boilerplate import is_boilerplate_line, kept_indices
+from articles.extraction.boilerplate import is_boilerplate_line, kept_indices, nav_items
 from articles.extraction.fields import DocumentFields
-from articles.extraction.metadata import normalize_date, split_authors
+from articles.extraction.metadata import normalize_date, read_header_line, split_authors
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*\n", re.DOTALL)
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -25,10 +25,7 @@ _REF_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s+\S+.*$")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_|~~)(?=\S)(.+?)(?<=\S)\1")
 _CODE = re.compile(r"`+([^`]+)`+")
 _TAG = re.compile(r"</?[A-Za-z][^>\n]{0,200}>")
-_BYLINE = re.compile(r"^(?:by|written by|author)\s*:?\s+(.{2,80})$", re.IGNORECASE)
-_DATELINE = re.compile(
-    r"^(?:published|posted|updated|date)(?:\s+on)?\s*:?\s+(.{4,60})$", re.IGNORECASE
-)
+HEADER_BLOCKS = 12  # how far down a byline or a dateline is looked for
 TITLE_MAX_WORDS = 20
 TITLE_MAX_CHARS = 160
 MIN_WRAP_WIDTH = 40
@@ -156,19 +153,20 @@ def extract_text(text: str, *, markdown: bool) -> DocumentFields:
 
     authors: list[str] = []
     published: str | None = None
-    # Bylines and datelines near the top are metadata, not body.
+    # Bylines and datelines near the top are metadata, not body. The items of a navigation
+    # bar, where they stand alone on a line further down, are section links.
     kept: list[_Block] = []
+    sections: set[str] = set()
     for position, block in enumerate(blocks):
-        if position < 12 and not block.heading:
-            byline = _BYLINE.match(block.text)
-            dateline = _DATELINE.match(block.text)
-            if byline and not authors:
-                authors = split_authors([byline.group(1)])
-                continue
-            if dateline and published is None:
-                published = normalize_date(dateline.group(1)) or dateline.group(1).strip()
+        sections.update(item.lower() for item in nav_items(block.text))
+        if position < HEADER_BLOCKS and not block.heading:
+            header = read_header_line(block.text)
+            if header is not None and not (authors and published):
+                authors = authors or header.authors
+                published = published or header.published
                 continue
         kept.append(block)
+    kept = [b for b in kept if b.text.lower() not in sections]
 
     # Drop furniture first so a close button or an empty label is never taken for the title.
     kept = [kept[i] for i in kept_indices([b.text for b in kept])]

@@ -66,7 +66,8 @@ def get_summarizer(
     price: Price | None = None,
 ) -> Summarizer:
     """The backend by name; unset means $SUMMARIZER, then extractive (see SummarizerSettings).
-    ``price`` overrides the price table's entry for the Bedrock model."""
+    ``price`` overrides the price table's entry for the Bedrock model; unset means
+    $BEDROCK_PRICE_PER_1K_TOKENS, then the table."""
     name = (backend or SummarizerSettings.from_env().summarizer).strip().lower()
     if name == "extractive":
         return _EXTRACTIVE
@@ -74,7 +75,9 @@ def get_summarizer(
         # Imported here so that boto3 loads only when the Bedrock backend is first used.
         from articles.keypoints.bedrock import BedrockSummarizer
 
-        model = model_id or SummarizerSettings.from_env().bedrock_model_id
+        settings = SummarizerSettings.from_env()
+        model = model_id or settings.bedrock_model_id
+        price = price or settings.bedrock_price
         if bedrock_client is not None:
             return BedrockSummarizer(bedrock_client, model_id=model, price=price)
         key = (model, price)

@@ -95,22 +95,24 @@ def _extract(record: ArticleRecord, ctx: ExtractContext) -> None:
     where = f"s3://{source.bucket}/{source.key}"
 
     started = time.perf_counter()
-    with aws_errors("s3", "head_object", subject=where):
-        head = s3.head_object(Bucket=source.bucket, Key=source.key, **version)
-    size = int(head.get("ContentLength", 0))
-    if size > settings.max_object_bytes:
-        raise TooLargeError(
-            f"object is {size} bytes; the limit is {settings.max_object_bytes} bytes"
-        )
+    # One GET: its headers carry what a HEAD would (size, type, ETag), and the size is checked
+    # before the body is read, so an oversized object is refused without downloading it.
     with aws_errors("s3", "get_object", subject=where):
-        body = s3.get_object(Bucket=source.bucket, Key=source.key, **version)["Body"]
+        response = s3.get_object(Bucket=source.bucket, Key=source.key, **version)
+        body = response["Body"]
+        size = int(response.get("ContentLength", 0))
+        if size > settings.max_object_bytes:
+            body.close()
+            raise TooLargeError(
+                f"object is {size} bytes; the limit is {settings.max_object_bytes} bytes"
+            )
         data = body.read(settings.max_object_bytes + 1)
-    content_type = head.get("ContentType")
+    content_type = response.get("ContentType")
     source = source.model_copy(
         update={
             "size": size,
             "content_type": content_type,
-            "etag": str(head.get("ETag", source.etag or "")).strip('"') or None,
+            "etag": str(response.get("ETag", source.etag or "")).strip('"') or None,
         }
     )
     article = extract(

@@ -14,13 +14,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from articles.errors import ArticleError, NotFoundError, TooLargeError
 from articles.extraction import extract
 from articles.extraction.limits import DEFAULT_MAX_BYTES
 from articles.formats import is_supported
 from articles_cli.commands._progress import ProgressBar
+
+if TYPE_CHECKING:
+    from articles.models import KeyPoints
 
 FORMATS = ("json", "jsonl", "markdown")
 PROGRESS_MIN_FILES = 10
@@ -150,7 +153,24 @@ def process_one(source: str, options: ProcessOptions) -> dict[str, Any]:
         "key_points": points.key_points,
         "keywords": points.keywords,
         "summarizer": points.summarizer,
+        **_model_fields(points),
     }
+
+
+def _model_fields(points: KeyPoints) -> dict[str, Any]:
+    """What a model call adds to the output, as on a record: absent for the extractive backend."""
+    fields: dict[str, Any] = {}
+    if points.fallback_reason is not None:
+        fields["fallback_reason"] = points.fallback_reason.value
+    if points.dropped_points:
+        fields["dropped_points"] = points.dropped_points
+    if points.input_tokens is not None or points.output_tokens is not None:
+        fields["token_usage"] = {
+            "input_tokens": points.input_tokens or 0,
+            "output_tokens": points.output_tokens or 0,
+            "cost_usd": points.cost_usd,
+        }
+    return fields
 
 
 def _process_all(
@@ -204,14 +224,12 @@ def markdown_digest(record: dict[str, Any]) -> str:
 
 def _warn_fallback(record: dict[str, Any], seen: set[str]) -> None:
     """Say on stderr (once per reason) that the chosen backend gave way to the fallback."""
-    summarizer = str(record.get("summarizer") or "")
-    _name, marker, reason = summarizer.partition("(fallback: ")
-    reason = reason.rstrip(")")
-    if marker and reason not in seen:
+    reason = record.get("fallback_reason")
+    if reason and reason not in seen:
         seen.add(reason)
         print(
-            f"articles: warning: key points by the extractive fallback ({reason}), "
-            f"first for {record['source']}",
+            f"articles: warning: key points wholly or partly by the extractive backend "
+            f"({reason}), first for {record['source']}",
             file=sys.stderr,
         )
 

@@ -13,9 +13,10 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "serve",
         help="run the pipeline locally: moto as AWS, the functions in-process, the API on :3000",
-        description="Start a moto server as AWS, create the template's bucket, queues and table "
-        "in it, run the functions' handlers in-process and serve the HTTP API. State is kept in "
-        "memory only: stopping the stack forgets everything. Ctrl-C stops it.",
+        description="Start a moto server as AWS, deploy the template into it (the SAM "
+        "translator, then moto's CloudFormation), run the functions' handlers in-process and "
+        "serve the HTTP API. State is kept in memory only: stopping the stack forgets "
+        "everything. Ctrl-C stops it.",
     )
     parser.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
     parser.add_argument(

@@ -1,245 +1,135 @@
-"""Read template.yaml, so local resources and test tables come from the deployed definition.
+"""template.yaml as AWS reads it: cfn-lint's parser, then the SAM translator (``sam deploy``'s).
 
-CloudFormation's short-form tags (``!Ref``, ``!Sub``, ``!GetAtt`` ...) are loaded as their
-long forms (``{"Ref": ...}``, ``{"Fn::Sub": ...}``), the shape CloudFormation itself uses.
+What this module adds is what ``sam package`` and CloudFormation's own checks do before a
+deploy: function and layer code pointed at S3 (``package``) and the parameter values checked
+against the template (``check_parameters``). Everything else, the Globals, the SAM resource
+types, the intrinsic functions, is the translator's and then moto's CloudFormation's.
+
+``deployable_template`` remembers its result under ``.aws-sam/local-stack/`` beside the
+template, keyed by the template's bytes and everything else the result depends on, so a start
+with an unchanged template loads neither cfn-lint nor the translator.
 """
 
 from __future__ import annotations
 
-import re
-import uuid
-from dataclasses import dataclass, field
+import copy
+import hashlib
+import json
+import os
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 TEMPLATE_PATH = Path(__file__).resolve().parents[3] / "template.yaml"
 
-
-class _TemplateLoader(yaml.SafeLoader):
-    """A SafeLoader that understands CloudFormation's intrinsic-function tags."""
-
-
-def _construct_tag(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
-    value: Any
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)
-    if tag_suffix == "Ref":
-        return {"Ref": value}
-    if tag_suffix == "GetAtt" and isinstance(value, str):
-        value = value.split(".", 1)
-    return {f"Fn::{tag_suffix}": value}
-
-
-_TemplateLoader.add_multi_constructor("!", _construct_tag)
-
-
-def load_template(path: Path | str | None = None) -> dict[str, Any]:
-    with open(path or TEMPLATE_PATH, encoding="utf-8") as handle:
-        document = yaml.load(handle, Loader=_TemplateLoader)  # noqa: S506 - SafeLoader subclass
-    if not isinstance(document, dict) or "Resources" not in document:
-        raise ValueError(f"{path or TEMPLATE_PATH} is not a CloudFormation template")
-    return document
-
-
-def table_definition(
-    template: dict[str, Any], table_name: str, logical_id: str = "ArticlesTable"
-) -> dict[str, Any]:
-    """``create_table`` arguments for a table resource of the template."""
-    properties = template["Resources"][logical_id]["Properties"]
-    definition: dict[str, Any] = {
-        "TableName": table_name,
-        "AttributeDefinitions": properties["AttributeDefinitions"],
-        "KeySchema": properties["KeySchema"],
-        "BillingMode": properties.get("BillingMode", "PAY_PER_REQUEST"),
-    }
-    if "GlobalSecondaryIndexes" in properties:
-        definition["GlobalSecondaryIndexes"] = properties["GlobalSecondaryIndexes"]
-    return definition
-
-
-# -- intrinsic functions -------------------------------------------------------------------------
-
-NO_VALUE = object()  # AWS::NoValue: the property is left out
-_SUB_VARIABLE = re.compile(r"\$\{([^}!][^}]*)\}")
+# The SAM types whose code the template names by local path, and the property holding it.
+CODE_PROPERTIES = {
+    "AWS::Serverless::Function": "CodeUri",
+    "AWS::Serverless::LayerVersion": "ContentUri",
+}
 
 
 class TemplateError(ValueError):
-    """The template uses something the local resolver cannot work out."""
+    """The template, or a parameter given for it, is not one AWS would deploy."""
 
 
-@dataclass(frozen=True)
-class PhysicalResource:
-    """What ``Ref`` and ``Fn::GetAtt`` give for one resource."""
+def load_template(path: Path | str | None = None) -> dict[str, Any]:
+    """The template as plain dicts and lists, short-form tags in their long form (cfn-lint)."""
+    from cfnlint.decode import decode
 
-    ref: str
-    attributes: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class StackIdentity:
-    """Pseudo parameters of a local stack; the id is stable per name so names stay put."""
-
-    name: str = "article-pipeline-local"
-    region: str = "us-east-1"
-    account_id: str = "123456789012"
-    partition: str = "aws"
-    url_suffix: str = "amazonaws.com"
-
-    @property
-    def stack_id(self) -> str:
-        stable = uuid.uuid5(uuid.NAMESPACE_URL, f"article-pipeline/{self.name}")
-        return (
-            f"arn:{self.partition}:cloudformation:{self.region}:{self.account_id}"
-            f":stack/{self.name}/{stable}"
-        )
-
-    def pseudo_parameters(self) -> dict[str, Any]:
-        return {
-            "AWS::AccountId": self.account_id,
-            "AWS::Region": self.region,
-            "AWS::StackName": self.name,
-            "AWS::StackId": self.stack_id,
-            "AWS::Partition": self.partition,
-            "AWS::URLSuffix": self.url_suffix,
-            "AWS::NoValue": NO_VALUE,
-        }
+    source = Path(path or TEMPLATE_PATH)
+    document, problems = decode(str(source))
+    if problems or not isinstance(document, dict) or "Resources" not in document:
+        detail = "; ".join(problem.message for problem in problems) or "no Resources"
+        raise TemplateError(f"{source} is not a CloudFormation template: {detail}")
+    # cfn-lint's nodes carry line marks; plain values keep copies and JSON cheap.
+    plain: dict[str, Any] = json.loads(json.dumps(document))
+    return plain
 
 
-def parameter_values(
-    template: dict[str, Any], overrides: dict[str, str] | None = None
-) -> dict[str, str]:
-    """Template parameters with their defaults, then the overrides (unknown names rejected)."""
+def check_parameters(template: dict[str, Any], values: dict[str, str]) -> None:
+    """Refuse unknown parameters and values outside AllowedValues, as CloudFormation does."""
     declared = template.get("Parameters", {})
-    values = {name: str(spec["Default"]) for name, spec in declared.items() if "Default" in spec}
-    for name, value in (overrides or {}).items():
+    for name, value in values.items():
         if name not in declared:
             raise TemplateError(f"unknown template parameter {name!r}")
         allowed = declared[name].get("AllowedValues")
         if allowed and value not in [str(item) for item in allowed]:
             raise TemplateError(f"parameter {name}={value!r} is not one of {allowed}")
-        values[name] = str(value)
-    missing = sorted(set(declared) - set(values))
-    if missing:
-        raise TemplateError("template parameter(s) without a value: " + ", ".join(missing))
-    return values
 
 
-class Resolver:
-    """Evaluates the intrinsic functions the template uses, against a local stack.
+def package(
+    template: dict[str, Any], base: Path, bucket: str
+) -> tuple[dict[str, Any], dict[str, Path]]:
+    """What ``sam package`` does: local code paths become S3 locations.
 
-    Physical resources are registered as they are created (``register``); a ``Ref`` or
-    ``Fn::GetAtt`` to one that is not registered fails loudly rather than guessing.
+    Returns the packaged template and, per logical id, the local directory of its code (the
+    objects to upload are named by the same keys: ``<logical id>.zip``).
     """
+    packaged = copy.deepcopy(template)
+    code: dict[str, Path] = {}
+    globals_ = template.get("Globals", {}).get("Function", {})
+    for logical_id, resource in packaged["Resources"].items():
+        name = CODE_PROPERTIES.get(resource.get("Type", ""))
+        if name is None:
+            continue
+        properties = resource.setdefault("Properties", {})
+        location = properties.get(name, globals_.get(name) if name == "CodeUri" else None)
+        if not isinstance(location, str):
+            raise TemplateError(f"{logical_id}.{name} must be a local path for the local stack")
+        code[logical_id] = (base / location).resolve()
+        properties[name] = f"s3://{bucket}/{logical_id}.zip"
+    return packaged, code
 
-    def __init__(
-        self,
-        template: dict[str, Any],
-        identity: StackIdentity | None = None,
-        parameters: dict[str, str] | None = None,
-    ) -> None:
-        self.template = template
-        self.identity = identity or StackIdentity()
-        self.parameters = parameter_values(template, parameters)
-        self.physical: dict[str, PhysicalResource] = {}
-        self._conditions: dict[str, bool] = {}
 
-    def register(self, logical_id: str, resource: PhysicalResource) -> None:
-        self.physical[logical_id] = resource
+def sam_transform(
+    template: dict[str, Any], *, region: str, parameters: dict[str, str]
+) -> dict[str, Any]:
+    """The CloudFormation template ``sam deploy`` would hand to CloudFormation."""
+    import boto3
+    from samtranslator.metrics.metrics import Metrics
+    from samtranslator.model.exceptions import InvalidDocumentException
+    from samtranslator.parser.parser import Parser
+    from samtranslator.translator.translator import Translator
 
-    def condition(self, name: str) -> bool:
-        if name not in self._conditions:
-            definitions = self.template.get("Conditions", {})
-            if name not in definitions:
-                raise TemplateError(f"unknown condition {name!r}")
-            self._conditions[name] = bool(self.resolve(definitions[name]))
-        return self._conditions[name]
+    metrics = Metrics()  # the translator's usage metrics: published nowhere
+    session = boto3.session.Session(region_name=region)
+    translator = Translator(None, Parser(), boto_session=session, metrics=metrics)
+    try:
+        translated: dict[str, Any] = translator.translate(
+            copy.deepcopy(template),
+            parameter_values=dict(parameters),
+            get_managed_policy_map=dict,  # inline policies only: nothing to look up in IAM
+        )
+    except InvalidDocumentException as exc:
+        detail = "; ".join(str(cause) for cause in exc.causes)
+        raise TemplateError(f"the SAM transform refused the template: {detail}") from exc
+    finally:
+        metrics.publish()
+    return translated
 
-    def resource_enabled(self, logical_id: str) -> bool:
-        name = self.template["Resources"][logical_id].get("Condition")
-        return name is None or self.condition(name)
 
-    def resolve(self, node: Any) -> Any:
-        if isinstance(node, list):
-            items = [self.resolve(item) for item in node]
-            return [item for item in items if item is not NO_VALUE]
-        if not isinstance(node, dict):
-            return node
-        if len(node) == 1:
-            ((name, argument),) = node.items()
-            if name == "Ref" or name.startswith("Fn::") or name == "Condition":
-                return self._intrinsic(name, argument)
-        resolved = {key: self.resolve(value) for key, value in node.items()}
-        return {key: value for key, value in resolved.items() if value is not NO_VALUE}
-
-    def _intrinsic(self, name: str, argument: Any) -> Any:
-        if name == "Ref":
-            return self._ref(argument)
-        if name == "Condition":
-            return self.condition(argument)
-        if name == "Fn::GetAtt":
-            parts = argument if isinstance(argument, list) else argument.split(".", 1)
-            return self._get_att(parts[0], parts[1])
-        if name == "Fn::Sub":
-            return self._sub(argument)
-        if name == "Fn::Select":
-            index, items = argument
-            return self.resolve(items)[int(self.resolve(index))]
-        if name == "Fn::Split":
-            delimiter, source = argument
-            return str(self.resolve(source)).split(delimiter)
-        if name == "Fn::Join":
-            delimiter, items = argument
-            return delimiter.join(str(item) for item in self.resolve(items))
-        if name == "Fn::If":
-            condition, when_true, when_false = argument
-            return self.resolve(when_true if self.condition(condition) else when_false)
-        if name == "Fn::Equals":
-            left, right = (self.resolve(item) for item in argument)
-            return str(left) == str(right)
-        if name == "Fn::Not":
-            return not self.resolve(argument[0])
-        if name == "Fn::And":
-            return all(self.resolve(item) for item in argument)
-        if name == "Fn::Or":
-            return any(self.resolve(item) for item in argument)
-        raise TemplateError(f"{name} is not supported by the local stack")
-
-    def _ref(self, target: str) -> Any:
-        pseudo = self.identity.pseudo_parameters()
-        if target in pseudo:
-            return pseudo[target]
-        if target in self.parameters:
-            return self.parameters[target]
-        if target in self.physical:
-            return self.physical[target].ref
-        raise TemplateError(f"Ref {target}: not a parameter or a provisioned resource")
-
-    def _get_att(self, logical_id: str, attribute: str) -> str:
-        resource = self.physical.get(logical_id)
-        if resource is None or attribute not in resource.attributes:
-            raise TemplateError(f"Fn::GetAtt {logical_id}.{attribute} is not known locally")
-        return resource.attributes[attribute]
-
-    def _sub(self, argument: Any) -> str:
-        if isinstance(argument, list):
-            text, variables = argument
-            values = {key: self.resolve(value) for key, value in variables.items()}
-        else:
-            text, values = argument, {}
-
-        def replace(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name in values:
-                return str(values[name])
-            if "." in name and name.split(".", 1)[0] in self.template["Resources"]:
-                return str(self._get_att(*name.split(".", 1)))
-            return str(self._ref(name))
-
-        # "${!Literal}" stays as "${Literal}", as in CloudFormation.
-        return _SUB_VARIABLE.sub(replace, text).replace("${!", "${")
+def deployable_template(
+    path: Path, *, region: str, parameters: dict[str, str], bucket: str
+) -> tuple[dict[str, Any], dict[str, Path]]:
+    """``package`` then ``sam_transform`` of the template file, remembered on disk."""
+    inputs = json.dumps(
+        [version("aws-sam-translator"), region, sorted(parameters.items()), bucket]
+    ).encode()
+    key = hashlib.sha256(inputs + b"\0" + path.read_bytes()).hexdigest()[:24]
+    cache = path.parent / ".aws-sam" / "local-stack" / f"{key}.json"
+    if cache.is_file():
+        saved = json.loads(cache.read_text(encoding="utf-8"))
+        return saved["template"], {name: Path(p) for name, p in saved["code"].items()}
+    source = load_template(path)
+    check_parameters(source, parameters)
+    packaged, code = package(source, path.parent, bucket)
+    translated = sam_transform(packaged, region=region, parameters=parameters)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    partial = cache.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_text(
+        json.dumps({"template": translated, "code": {k: str(v) for k, v in code.items()}}),
+        encoding="utf-8",
+    )
+    partial.replace(cache)  # whole or not at all, even with two starts at once
+    return translated, code

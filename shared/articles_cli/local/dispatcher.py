@@ -1,8 +1,10 @@
 """Run function handlers in-process, fed by their SQS event sources the way Lambda feeds them.
 
-For each SQS event source of a function, one poller: it receives up to the source's BatchSize
-messages (long polling), builds the event Lambda would send, calls the handler, then deletes the
-messages that succeeded. With ``ReportBatchItemFailures`` the ones named in
+For each SQS event-source mapping of a function (as Lambda's API reports it: see
+``provision.read_function``), as many pollers as its MaximumConcurrency allows; one without it
+(Lambda would scale further, one process cannot). A poller receives up to the mapping's
+BatchSize messages (long polling), builds the event Lambda would send, calls the handler, then
+deletes the messages that succeeded. With ``ReportBatchItemFailures`` the ones named in
 ``batchItemFailures`` stay in the queue; a handler that raises fails the whole batch, as does a
 malformed batch response. Failed messages reappear after the queue's visibility timeout, and the
 queue's own redrive policy moves them to the dead-letter queue after maxReceiveCount receives.
@@ -221,7 +223,9 @@ class SqsPoller:
 
     def start(self) -> None:
         self.thread = threading.Thread(
-            target=self.run, name=f"sqs-{self.spec.logical_id}-{self.source.name}", daemon=True
+            target=self.run,
+            name=f"sqs-{self.spec.logical_id}-{self.source.queue.name}",
+            daemon=True,
         )
         self.thread.start()
 
@@ -231,8 +235,13 @@ class SqsPoller:
             self.thread.join(timeout)
 
 
+def concurrency(source: EventSource) -> int:
+    """Batches a mapping runs at once: its MaximumConcurrency, else one."""
+    return source.max_concurrency or 1
+
+
 class Dispatcher:
-    """Every SQS event source of every function, each with its own poller thread."""
+    """Every SQS event source of every function, each with its own poller threads."""
 
     def __init__(
         self,
@@ -250,8 +259,9 @@ class Dispatcher:
                 spec.handler_file, spec.handler_attribute, unique=spec.logical_id
             )
             for source in spec.event_sources:
-                self.pollers.append(
+                self.pollers.extend(
                     SqsPoller(spec, source, sqs, handler, region=region, wait_seconds=wait_seconds)
+                    for _ in range(concurrency(source))
                 )
 
     def start(self) -> None:

@@ -1,8 +1,9 @@
 """The whole pipeline on one machine: moto server as AWS, the functions' handlers in-process.
 
-``LocalStack.start()`` starts a moto server, creates the template's bucket, queues and table in
-it, points every AWS client of this process at it, then starts the dispatcher (SQS event
-sources -> Extract/Summarize handlers) and the HTTP API (-> ApiFunction handler). S3 delivers
+``LocalStack.start()`` starts a moto server, deploys the template into it (the SAM translator,
+then moto's CloudFormation: see ``provision``), points every AWS client of this process at it,
+then starts the dispatcher (the functions' SQS event-source mappings -> Extract/Summarize
+handlers) and the HTTP API (-> the function behind the REST API's integration). S3 delivers
 upload notifications to the ingest queue itself, as in AWS. State lives in the moto server's
 memory: stopping the stack forgets every object, message and record.
 """
@@ -28,9 +29,8 @@ from articles.formats import content_type_for
 from articles.settings import get_settings
 from articles_cli.local import logs, moto_events, moto_sqs
 from articles_cli.local.api_server import LocalApi
-from articles_cli.local.cloudformation import StackIdentity
 from articles_cli.local.dispatcher import Dispatcher, load_handler
-from articles_cli.local.provision import Clients, provision
+from articles_cli.local.provision import STACK_NAME, Clients, provision
 
 if TYPE_CHECKING:
     from articles_cli.local.provision import LocalStackResources
@@ -55,7 +55,7 @@ class StackOptions:
     aws_port: int = 5000
     api_port: int = 3000
     region: str = "us-east-1"
-    stack_name: str = "article-pipeline-local"
+    stack_name: str = STACK_NAME
     samples: Path | None = SAMPLES_DIR
     parameters: dict[str, str] = field(default_factory=dict)
     template_path: Path | None = None
@@ -148,7 +148,7 @@ class LocalStack:
         self.resources = provision(
             self.clients,
             template_path=opts.template_path,
-            identity=StackIdentity(name=opts.stack_name, region=opts.region),
+            stack_name=opts.stack_name,
             parameters=opts.parameters,
         )
         os.environ.update(self.resources.merged_environment())
@@ -180,6 +180,13 @@ class LocalStack:
     def _start_functions(self) -> None:
         assert self.resources is not None and self.clients is not None
         resources = self.resources
+        if resources.api_function is None:
+            raise LocalStackError("the template routes its API to no function")
+        # The API first: it answers while the queue-driven functions' code loads.
+        spec = resources.functions[resources.api_function]
+        handler = load_handler(spec.handler_file, spec.handler_attribute, unique=spec.logical_id)
+        self.api = LocalApi(spec, handler, host=self.options.host, port=self.options.api_port)
+        self.api.start()
         self.dispatcher = Dispatcher(
             resources.functions,
             self.clients.sqs,
@@ -187,12 +194,6 @@ class LocalStack:
             wait_seconds=self.options.poll_wait_seconds,
         )
         self.dispatcher.start()
-        if resources.api_function is None:
-            raise LocalStackError("the template routes its API to no function")
-        spec = resources.functions[resources.api_function]
-        handler = load_handler(spec.handler_file, spec.handler_attribute, unique=spec.logical_id)
-        self.api = LocalApi(spec, handler, host=self.options.host, port=self.options.api_port)
-        self.api.start()
 
     # -- samples ---------------------------------------------------------------------------------
 
@@ -233,7 +234,8 @@ class LocalStack:
         return "\n".join(
             [
                 "",
-                f"  AWS endpoint   {endpoint}  (moto: S3, SQS, DynamoDB; dummy credentials)",
+                f"  AWS endpoint   {endpoint}  (moto; dummy credentials)",
+                f"  stack          {self.resources.stack_name}  (template.yaml, SAM-transformed)",
                 f"  bucket         {bucket}",
                 f"  table          {self.resources.table_name}",
                 f"  HTTP API       {api}",

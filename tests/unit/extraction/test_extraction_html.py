@@ -132,3 +132,19 @@ def test_normalize_date_and_split_authors():
     assert normalize_date("2024/03/14") == "2024-03-14"
     assert normalize_date("yesterday") is None
     assert split_authors(["By Ann Lee and Bo Chen", "Ann Lee"]) == ["Ann Lee", "Bo Chen"]
+
+
+def test_authors_job_titles_and_organisations():
+    assert split_authors(["By Jane Doe, AP Sports Writer"]) == ["Jane Doe"]
+    assert split_authors(["Tom Gillespie News reporter"]) == ["Tom Gillespie"]
+    assert split_authors(["Jane Doe, MS, RDN"]) == ["Jane Doe"]
+    assert split_authors(["Admin"]) == []
+    assert split_authors(["HNN Staff"]) == ["HNN Staff"]  # no person: the organisation
+    assert split_authors(["Valley Times", "Ann Lee"], site_name="Valley Times") == ["Ann Lee"]
+
+
+def test_written_dates_are_normalised():
+    assert normalize_date("2 February 2025") == "2025-02-02"
+    assert normalize_date("Nov 19, 2019 | 4:05 PM") == "2019-11-19"
+    assert normalize_date("19 novembre 2019") == "2019-11-19"
+    assert normalize_date("not a date at all") is None

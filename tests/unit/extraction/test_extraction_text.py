@@ -195,3 +195,61 @@ def test_detect_language_unsure_on_tiny_input():
 )
 def test_boilerplate_lines(line, expected):
     assert is_boilerplate_line(line) is expected
+
+
+SCRAPED_WITH_NAV_BAR = """Home | World | Business | Tech | Science | Sign in | Subscribe
+
+Harbour town votes to rebuild its sea wall
+
+By Maria Okafor, Staff Writer
+2 February 2025
+
+Residents of Port Elsby voted by a wide margin on Thursday to rebuild the harbour's crumbling
+sea wall, ending years of argument about the cost.
+
+Search
+
+World
+
+Business
+
+Share Tweet Email
+
+The council will borrow most of the estimated cost over thirty years. Officials said work
+could begin next spring.
+"""
+
+
+def test_navigation_bar_line_is_not_the_title_and_its_items_are_dropped():
+    article = extract(SCRAPED_WITH_NAV_BAR.encode(), filename="sea-wall.txt")
+    assert article.title == "Harbour town votes to rebuild its sea wall"
+    assert article.authors == ["Maria Okafor"]
+    assert article.published == "2025-02-02"  # ISO 8601, as the record promises
+    assert article.text.startswith("Residents of Port Elsby voted")
+    assert article.text.endswith("Officials said work could begin next spring.")
+    for dropped in ("Home |", "Sign in", "Search", "World", "Business", "Share Tweet"):
+        assert dropped not in article.text
+
+
+def test_latin1_text_file_gets_its_title_line():
+    text = (
+        "Neue Brücke für Zürich eröffnet\n\n"
+        "Die neue Brücke über die Limmat wurde am Montag eröffnet. Sie verbindet die Altstadt "
+        "mit dem Bahnhofsquartier und ist für Fussgänger und Velofahrer gedacht.\n\n"
+        "Die Bauarbeiten dauerten zwei Jahre und kosteten rund zwölf Millionen Franken.\n"
+    )
+    article = extract(text.encode("latin-1"), filename="bruecke.txt")
+    assert article.title == "Neue Brücke für Zürich eröffnet"
+    assert article.language == "de"
+    assert article.text.startswith("Die neue Brücke über die Limmat")
+
+
+def test_written_dates_in_a_dateline_become_iso():
+    for written, iso in (
+        ("Published: 2 February 2025", "2025-02-02"),
+        ("Posted on Feb. 2, 2025", "2025-02-02"),
+        ("Date: 3. März 2025", "2025-03-03"),
+    ):
+        text = f"Tram line approved\n\n{written}\n\nThe council approved the tram line on Tuesday."
+        text += "\n\nWork starts in the spring."
+        assert extract(text.encode(), filename="t.txt").published == iso, written

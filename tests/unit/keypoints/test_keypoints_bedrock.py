@@ -659,3 +659,42 @@ def test_the_template_passes_its_price_parameter_to_the_summarize_function() -> 
         assert (price is None) == (value == "")
     for value in ("0.1", "cheap", "1,2,3", "-1,2"):
         assert not pattern.match(value)
+
+
+def test_articles_process_shows_what_the_model_call_cost_and_dropped(
+    client: Any,
+    stubber: Stubber,
+    tmp_path: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import articles.keypoints
+    from articles_cli.commands.process import _warn_fallback, options_from, process_one
+    from articles_cli.main import build_parser
+
+    monkeypatch.delenv("BEDROCK_PRICE_PER_1K_TOKENS", raising=False)
+    monkeypatch.delenv("BEDROCK_MODEL_ID", raising=False)
+    monkeypatch.setitem(articles.keypoints._BEDROCK, (DEFAULT_MODEL_ID, None), _backend(client))
+    invented = "Emergency crews rescued 7,500 residents trapped in upper floors."
+    _expect(stubber, _tool_reply({**ANSWER, "key_points": [*ANSWER["key_points"], invented]}))
+    source = tmp_path / "flood.txt"
+    source.write_text(FLOOD, encoding="utf-8")
+
+    def run(summarizer: str) -> dict[str, Any]:
+        argv = ["process", str(source), "--key-points", "3", "--summarizer", summarizer]
+        return process_one(str(source), options_from(build_parser().parse_args(argv)))
+
+    record = run("bedrock")
+    assert record["key_points"] == ANSWER["key_points"]
+    assert record["dropped_points"] == 1
+    assert "fallback_reason" not in record
+    assert record["token_usage"] == {
+        "input_tokens": 900,
+        "output_tokens": 120,
+        "cost_usd": pytest.approx(0.9 * 0.00006 + 0.12 * 0.00024),
+    }
+    extractive = run("extractive")
+    assert not {"token_usage", "dropped_points", "fallback_reason"} & set(extractive)
+
+    _warn_fallback({"source": "a.txt", "fallback_reason": "throttled"}, set())
+    assert "extractive backend (throttled), first for a.txt" in capsys.readouterr().err
