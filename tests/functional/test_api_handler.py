@@ -100,7 +100,8 @@ def test_status_filter_reads_only_that_status(stack: Stack) -> None:
     assert all(item["status"] == "FAILED" for item in body["items"])
 
 
-def test_get_and_text_of_a_processed_article(stack: Stack) -> None:
+def processed_article(stack: Stack) -> str:
+    """The sample page uploaded and extracted; its record id."""
     from tests.functional.test_pipeline_handlers import (
         HTML,
         KEY,
@@ -110,21 +111,27 @@ def test_get_and_text_of_a_processed_article(stack: Stack) -> None:
     )
 
     upload_and_extract(stack, KEY, KEY_IN_EVENT, HTML, SEQ_1)
-    article_id = record_id(BUCKET, KEY)
-    get_event = load_event("api-get.json")
-    get_event["path"] = f"/articles/{article_id}"
-    get_event["pathParameters"] = {"proxy": f"articles/{article_id}"}
-    status, body = call(stack, get_event)
+    return record_id(BUCKET, KEY)
+
+
+def event_for(name: str, path: str) -> dict[str, Any]:
+    """A sample API event of events/ pointed at another path."""
+    event = load_event(name)
+    event["path"] = path
+    event["pathParameters"] = {"proxy": path.lstrip("/")}
+    return event
+
+
+def test_get_and_text_of_a_processed_article(stack: Stack) -> None:
+    article_id = processed_article(stack)
+    status, body = call(stack, event_for("api-get.json", f"/articles/{article_id}"))
     assert status == 200
     assert body["id"] == article_id
     assert body["title"] == "Harbour wind farm cleared to connect to the grid"
     assert body["has_text"] is True
     assert "text" not in body
 
-    text_event = load_event("api-text.json")
-    text_event["path"] = f"/articles/{article_id}/text"
-    text_event["pathParameters"] = {"proxy": f"articles/{article_id}/text"}
-    status, body = call(stack, text_event)
+    status, body = call(stack, event_for("api-text.json", f"/articles/{article_id}/text"))
     assert status == 200
     assert "400,000 homes" in body["text"]
 
@@ -207,19 +214,9 @@ def test_aws_error_detail_reaches_the_log_not_the_caller(
     from articles.api import routes
     from tests.conftest import load_function
     from tests.functional.conftest import FakeLambdaContext
-    from tests.functional.test_pipeline_handlers import (
-        HTML,
-        KEY,
-        KEY_IN_EVENT,
-        SEQ_1,
-        upload_and_extract,
-    )
 
-    upload_and_extract(stack, KEY, KEY_IN_EVENT, HTML, SEQ_1)
-    article_id = record_id(BUCKET, KEY)
-    event = load_event("api-text.json")
-    event["path"] = f"/articles/{article_id}/text"
-    event["pathParameters"] = {"proxy": f"articles/{article_id}/text"}
+    article_id = processed_article(stack)
+    event = event_for("api-text.json", f"/articles/{article_id}/text")
     # What S3 says to a role without s3:GetObject on the text: its ARN, the account, the bucket.
     role = "arn:aws:sts::123456789012:assumed-role/article-pipeline-ApiFunctionRole-7Q2/api"
     detail = (
