@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
 WORDS_PER_MINUTE = 230
+# Chinese and Japanese are written without spaces: their length is counted in characters,
+# each a word, read at about this pace.
+CHARS_PER_MINUTE = 500
+UNSPACED_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_UNSPACED = re.compile(f"[{UNSPACED_CHARS}]")
 
 
 class ArticleMetadata(BaseModel):
@@ -76,8 +83,16 @@ class KeyPoints(BaseModel):
     )
 
 
-def reading_minutes(word_count: int) -> int:
-    """Whole minutes at an adult's silent-reading pace; at least one for any text."""
-    if word_count <= 0:
-        return 0
-    return max(1, round(word_count / WORDS_PER_MINUTE))
+class TextLength(NamedTuple):
+    words: int  # characters of unspaced scripts count one each
+    reading_minutes: int
+
+
+def text_length(text: str) -> TextLength:
+    """Words and whole minutes at an adult's silent-reading pace (at least one for any text)."""
+    unspaced = len(_UNSPACED.findall(text))
+    spaced = len(_UNSPACED.sub(" ", text).split()) if unspaced else len(text.split())
+    if not spaced + unspaced:
+        return TextLength(0, 0)
+    minutes = spaced / WORDS_PER_MINUTE + unspaced / CHARS_PER_MINUTE
+    return TextLength(spaced + unspaced, max(1, round(minutes)))

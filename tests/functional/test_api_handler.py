@@ -102,7 +102,8 @@ def test_status_filter_reads_only_that_status(stack: Stack) -> None:
     assert all(item["status"] == "FAILED" for item in body["items"])
 
 
-def _processed_article(stack: Stack) -> str:
+def processed_article(stack: Stack) -> str:
+    """The sample page uploaded and extracted; its record id."""
     from tests.functional.test_pipeline_handlers import (
         HTML,
         KEY,
@@ -115,22 +116,24 @@ def _processed_article(stack: Stack) -> str:
     return record_id(BUCKET, KEY)
 
 
-def test_get_and_text_of_a_processed_article(stack: Stack) -> None:
-    article_id = _processed_article(stack)
-    get_event = load_event("api-get.json")
-    get_event["path"] = f"/articles/{article_id}"
-    get_event["pathParameters"] = {"proxy": f"articles/{article_id}"}
-    status, body = call(stack, get_event)
+def event_for(name: str, path: str) -> dict[str, Any]:
+    """A sample API event of events/ pointed at another path."""
+    event = load_event(name)
+    event["path"] = path
+    event["pathParameters"] = {"proxy": path.lstrip("/")}
+    return event
+
+
+def test_get_and_text_of_aprocessed_article(stack: Stack) -> None:
+    article_id = processed_article(stack)
+    status, body = call(stack, event_for("api-get.json", f"/articles/{article_id}"))
     assert status == 200
     assert body["id"] == article_id
     assert body["title"] == "Harbour wind farm cleared to connect to the grid"
     assert body["has_text"] is True
     assert "text" not in body
 
-    text_event = load_event("api-text.json")
-    text_event["path"] = f"/articles/{article_id}/text"
-    text_event["pathParameters"] = {"proxy": f"articles/{article_id}/text"}
-    status, body = call(stack, text_event)
+    status, body = call(stack, event_for("api-text.json", f"/articles/{article_id}/text"))
     assert status == 200
     assert "400,000 homes" in body["text"]
 
@@ -214,10 +217,8 @@ def test_aws_error_detail_reaches_the_log_not_the_caller(
     from tests.conftest import load_function
     from tests.functional.conftest import FakeLambdaContext
 
-    article_id = _processed_article(stack)
-    event = load_event("api-text.json")
-    event["path"] = f"/articles/{article_id}/text"
-    event["pathParameters"] = {"proxy": f"articles/{article_id}/text"}
+    article_id = processed_article(stack)
+    event = event_for("api-text.json", f"/articles/{article_id}/text")
     # What S3 says to a role without s3:GetObject on the text: its ARN, the account, the bucket.
     role = "arn:aws:sts::123456789012:assumed-role/article-pipeline-ApiFunctionRole-7Q2/api"
     detail = (
@@ -380,7 +381,7 @@ def test_etag_and_if_none_match_give_304_until_the_record_changes(stack: Stack) 
 
 
 def test_text_is_plain_text_when_accept_asks_and_json_otherwise(stack: Stack) -> None:
-    article_id = _processed_article(stack)
+    article_id = processed_article(stack)
     plain = send(stack, "GET", f"/articles/{article_id}/text", {"Accept": "text/plain"})
     assert plain["statusCode"] == 200
     assert header(plain, "Content-Type") == "text/plain; charset=utf-8"

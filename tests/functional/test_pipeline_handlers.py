@@ -369,3 +369,18 @@ def test_a_text_cut_at_the_length_limit_says_so_on_the_record(stack: Stack) -> N
     assert long_record is not None and long_record.text_truncated is True
     assert long_record.word_count is not None and long_record.word_count < len(body.split())
     assert short_record is not None and short_record.text_truncated is False
+
+
+@pytest.mark.parametrize(
+    ("function", "event_name"),
+    [("extract", "extract-s3-test-event.json"), ("summarize", "summarize-extracted.json")],
+)
+@pytest.mark.parametrize("body", ["not json at all", "[1, 2]", '{"type": "something else"}'])
+def test_an_unreadable_message_is_acknowledged_and_leaves_no_record(
+    stack: Stack, function: str, event_name: str, body: str
+) -> None:
+    event = load_event(event_name)
+    event["Records"][0]["body"] = body
+    result = stack.invoke(function, event)
+    assert result["batchItemFailures"] == []  # retrying the same bytes cannot help
+    assert stack.dynamodb.scan(TableName=stack.table_name, Select="COUNT")["Count"] == 0

@@ -13,6 +13,7 @@ from botocore.stub import ANY, Stubber
 
 from articles.aws import AwsClients
 from articles.keypoints.bedrock import TOOL_NAME
+from articles.keypoints.extractive import NAME as EXTRACTIVE_NAME
 from articles.keypoints.grounding import ArticleIndex
 from articles.records.models import Status, record_id
 from articles.records.repository import ArticleRepository
@@ -130,7 +131,7 @@ def test_record_says_what_was_dropped_and_what_it_cost(
     assert ArticleIndex(text, "en").problem(filled) is None
     assert record.dropped_points == 1
     assert record.fallback_reason == "ungrounded"
-    assert record.summarizer == "bedrock amazon.nova-lite-v1:0 + extractive 0.1.0"
+    assert record.summarizer == f"bedrock amazon.nova-lite-v1:0 + {EXTRACTIVE_NAME}"
     assert record.token_usage is not None
     assert (record.token_usage.input_tokens, record.token_usage.output_tokens) == (1500, 250)
     # 1.5 x 0.0001 + 0.25 x 0.0004 = 0.00015 + 0.0001

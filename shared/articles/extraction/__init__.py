@@ -28,7 +28,7 @@ from articles.extraction.limits import (
     truncate_text,
 )
 from articles.extraction.page_metadata import read_metadata
-from articles.models import ExtractedArticle, reading_minutes
+from articles.models import ExtractedArticle, text_length
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -106,7 +106,7 @@ def extract(
     text, truncated = truncate_text(fields.text.strip(), limits.max_output_chars)
     if not text:
         raise NoTextFoundError("the document contains no text")
-    words = len(text.split())
+    length = text_length(text)
     metadata = fields.model_dump(exclude={"text", "language"})
     return ExtractedArticle(
         **metadata,
@@ -114,8 +114,8 @@ def extract(
         text_truncated=truncated,
         language=choose_language(text, fields.language),
         content_type=kind,
-        word_count=words,
-        reading_minutes=reading_minutes(words),
+        word_count=length.words,
+        reading_minutes=length.reading_minutes,
         content_sha256=hashlib.sha256(data).hexdigest(),
         extractor=extractor_name(kind),
     )

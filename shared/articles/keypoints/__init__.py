@@ -3,6 +3,7 @@
     from articles.keypoints import summarize
     result = summarize(title, text)            # KeyPoints, backend from $SUMMARIZER
     result = summarize(title, text, count=5, backend="bedrock")
+    result = summarize(title, text, description=page_description)  # the standfirst as lede
 
 Importing this package never imports boto3; the Bedrock backend does, on first use.
 """
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from articles.constants import SUMMARIZERS
 from articles.keypoints.extractive import ExtractiveSummarizer, adaptive_count
 from articles.keypoints.keywords import extract_keywords
+from articles.keypoints.lede import points_besides_lede, standfirst
 from articles.keypoints.sentences import Sentence, split_sentences
 from articles.models import KeyPoints
 from articles.settings import SummarizerSettings
@@ -33,6 +35,7 @@ __all__ = [
     "adaptive_count",
     "extract_keywords",
     "get_summarizer",
+    "points_besides_lede",
     "split_sentences",
     "summarize",
 ]
@@ -94,14 +97,21 @@ def summarize(
     count: int | None = None,
     backend: str | None = None,
     language: str | None = None,
+    description: str | None = None,
     bedrock_client: BedrockRuntimeClient | None = None,
     model_id: str | None = None,
     price: Price | None = None,
 ) -> KeyPoints:
-    """Key points (3-7 by length unless ``count`` is given), lede and keywords."""
+    """Key points (3-7 by length unless ``count`` is given), lede and keywords.
+
+    ``description``: the page's own standfirst; the lede when it is a whole sentence about
+    the story and not a cut-off copy of its opening.
+    """
     if count is not None and count < 1:
         raise ValueError("count must be at least 1")
     summarizer = get_summarizer(
         backend, bedrock_client=bedrock_client, model_id=model_id, price=price
     )
-    return summarizer.summarize(title, text, count=count, language=language)
+    result = summarizer.summarize(title, text, count=count, language=language)
+    lede = standfirst(description, text)
+    return result.model_copy(update={"summary": lede}) if lede else result

@@ -33,15 +33,32 @@ _PLACE = r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}"
 _OPENING_DATELINE = re.compile(
     rf"^{_PLACE}(?:(?:, {_PLACE}){{0,2}} (?:--|—|–|-) |(?:, {_PLACE}){{1,2}}: )(?=[A-Z\"“‘'])"
 )
+# The same in a script without capitals (Arabic, Hebrew): "القاهرة – ...".
+_UNCASED_LETTERS = "\u0590-\u05ff\u0600-\u06ff"
+_UNCASED_DATELINE = re.compile(
+    rf"^(?:[{_UNCASED_LETTERS}]+ ){{0,2}}[{_UNCASED_LETTERS}]+ ?(?:--|—|–|-) "
+)
 _CREDIT_PAREN = re.compile(
     r"\s*[(\[](?:photo|image|picture|pictured|credit|source|video|file photo|getty images|"
     r"ap photo|reuters|afp)[^)\]]{0,60}[)\]]",
     re.IGNORECASE,
 )
+# Words that open a photo credit or a caption ("Photo by ...", "Image: ...") and a byline.
+_CREDIT_WORDS = (
+    "photo",
+    "photograph",
+    "image",
+    "picture",
+    "video",
+    "credit",
+    "caption",
+    "source",
+    "photos",
+    "pictured",
+)
+_BYLINE_WORDS = ("by", "written by")
 _CREDIT_SENTENCE = re.compile(
-    r"^(?:photo|photograph|image|picture|video|credit|caption|source|photos|pictured)\s*"
-    r"(?:by|credit|courtesy|:)",
-    re.IGNORECASE,
+    rf"^(?:{'|'.join(_CREDIT_WORDS)})s?\s*(?:by|credit|courtesy|:)", re.IGNORECASE
 )
 # Page furniture, matched as plain substrings of the lower-cased text: a substring test per
 # phrase is much cheaper than one case-insensitive alternation over every sentence.
@@ -67,43 +84,70 @@ _BOILERPLATE = (
     "getty images",
     "cookies",
 )
-_BYLINE = re.compile(r"^(?:by|written by)\b", re.IGNORECASE)
-# Every character that the first letters of _CREDIT_SENTENCE and _BYLINE (p i v c s, b w)
-# match when case is ignored: "ı", "İ" and "ſ" fold to "i" and "s" there too.
-_CREDIT_FIRST = frozenset("pPiIıİvVcCsSſbBwW")
-# Connectives that refer back to a sentence the reader will not have.
+_BYLINE = re.compile(rf"^(?:{'|'.join(_BYLINE_WORDS)})\b", re.IGNORECASE)
+# Connectives that refer back to a sentence the reader will not have. The coordinators go
+# whatever follows them; the others only as a phrase of their own, set off by a comma: "In
+# addition, ..." is a connective, "In addition to the three fatalities, ..." is not.
 _CONNECTIVE = re.compile(
-    r"^(?:but|and|so|yet|or|however|meanwhile|still|moreover|furthermore|also|besides|"
-    r"in addition|additionally|nevertheless|nonetheless|instead|indeed|likewise|similarly|"
-    r"then|thus|therefore|consequently|as a result|at the same time|in fact|of course|"
-    r"on the other hand|even so|after all|in turn)\b\s*,?\s+",
+    r"^(?:(?:but|and|yet|or)\b\s*,?|(?:so|however|meanwhile|still|moreover|furthermore|also|"
+    r"besides|in addition|additionally|nevertheless|nonetheless|instead|indeed|likewise|"
+    r"similarly|then|thus|therefore|consequently|as a result|at the same time|in fact|"
+    r"of course|on the other hand|even so|after all|in turn)\s*,)\s+",
     re.IGNORECASE,
 )
-# "He also said ..." / "She added that ...": the pronoun's referent is elsewhere.
-_ALSO_SAID = re.compile(
-    r"^(?:he|she|they|it|we)\s+(?:also|further|later|then)\s+(said|says|told|added|noted|"
-    r"warned|explained|stated)\b(?:\s+that\b)?\s*,?\s*",
-    re.IGNORECASE,
+# Words that open a sentence only by pointing at one before it: a point opening with one of
+# these needs its referent ("He said ...", "This means ...").
+REFERRING_OPENERS = frozenset(
+    [
+        "he",
+        "she",
+        "they",
+        "it",
+        "this",
+        "that",
+        "these",
+        "those",
+        "his",
+        "her",
+        "their",
+        "its",
+        "him",
+        "them",
+        "we",
+    ]
 )
-# Trailing attribution: "..., police said." The fact stands without it.
-_SAID_TAIL = re.compile(
-    r",\s*(?:[\w'’.-]+\s+){0,4}?(?:said|says|told\s+\S+|added|reported|claimed|explained)"
-    r"(?:\s+(?:on\s+)?\w+day)?\s*([.!?])$",
-    re.IGNORECASE,
-)
-_ACCORDING_TAIL = re.compile(r",?\s+according to [^,;\"“”]{1,60}([.!?])$", re.IGNORECASE)
-_ACCORDING_HEAD = re.compile(r"^according to [^,\"“”]{1,60},\s+", re.IGNORECASE)
-# What each tail cannot match without, in lower case. Of "according" only "ccord": its
-# letters fold to no other character, while the pattern's "i" also matches a dotless "ı".
-_TAILS = ((_SAID_TAIL, ","), (_ACCORDING_TAIL, "ccord"))
 _PARENTHETICAL = re.compile(r"\s*\([^()]{0,80}\)")
-# A caption-style label: "Tragedy: the pensioner died ..." (kept when what follows is short).
-# Not a speaker ("Vaughan said: ...", "The minister: '...'"): a quotation keeps its source.
+# An inline label: "Key points from the letter: ...", "Meta's actions: ...", "Tragedy: ...".
+# Up to six words before a colon, with no verb of saying (a speaker: "Vaughan said: ...")
+# and no verb at all ("The reason is simple: ..." is a sentence), and a sentence after it.
 _LABEL = re.compile(
     r"^(?![^:]*\b(?:said|says|added|told|asked|wrote|tweeted|explained|warned|insisted|"
-    r"admitted|claimed|declared|replied|stated)\b)"
-    r"[\w'’-]+(?:\s+[\w'’-]+){0,2}\s*:\s+(?![\"“«'‘])(?=(?:\S+\s+){7})",
+    r"admitted|claimed|declared|replied|stated|is|are|was|were|has|have|had|will|would)\b)"
+    r"[\w'’-]+(?:\s+[\w'’-]+){0,5}\s*:\s+(?![\"“«'‘])(?=(?:\S+\s+){3})",
     re.IGNORECASE,
+)
+# A line of a listing, not a sentence: a date then a place ("June 14 - Alpharetta, GA @
+# Ameris Bank Amphitheatre"), a venue after "@", a label of practical details ("Tickets:
+# $45").
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_DAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?"
+_LISTING = re.compile(
+    rf"""^(?:{_DAY}\s+)?(?:{_MONTH}\s+\d{{1,2}}|\d{{1,2}}\s+{_MONTH}|\d{{1,2}}[/.]\d{{1,2}})
+         (?:st|nd|rd|th)?,?\s*(?:\d{{4}})?\s*(?:[-–—:|@]|$)     # a date opens the line
+       |^(?:tickets?|venue|price|prices|admission|doors|when|where|times?|dates?|location|
+           address|cost|entry|opening\ hours|tel|phone|email)\s*:    # practical details""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# A byline or a date glued to the opening sentence: "By Ann Lee | June 3, 2024 The ...".
+_NAME_WORDS = r"[A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){0,4}"
+_DATE = rf"(?i:(?:{_DAY}\s+)?{_MONTH}\s+\d{{1,2}},?\s+\d{{4}})"
+_SEPARATOR = r"\s*[|,·•–—-]\s*"
+_LEAD_BYLINE = re.compile(
+    rf"^(?:[Bb]y|[Ww]ritten by)\s+{_NAME_WORDS}"
+    rf"(?:{_SEPARATOR}(?:{_DATE}(?:{_SEPARATOR}|\s+))?|\s+{_DATE}(?:{_SEPARATOR}|\s+))(?=[A-Z\"“‘])"
 )
 _SPACES = re.compile(r"\s+")
 _QUOTES_DOUBLE = '"“”«»'
@@ -139,8 +183,6 @@ def boilerplate_test(document: str) -> Callable[[str], bool]:
             low = t.lower()
             if any(map(low.__contains__, phrases)):
                 return True
-        if t[:1] not in _CREDIT_FIRST:  # most sentences: neither pattern can match
-            return False
         return bool(_CREDIT_SENTENCE.match(t)) or _looks_like_byline(t)
 
     return test
@@ -158,7 +200,10 @@ def strip_lead_artifacts(text: str, *, opening: bool = False) -> str:
     """
     t = text.strip()
     if opening:
-        m = _OPENING_DATELINE.match(t)
+        m = _LEAD_BYLINE.match(t)
+        if m and m.end() < len(t):
+            t = t[m.end() :]
+        m = _OPENING_DATELINE.match(t) or _UNCASED_DATELINE.match(t)
         if m:
             t = t[m.end() :]
     for _ in range(2):
@@ -241,28 +286,6 @@ def _single_marks(t: str) -> list[int]:
     return marks
 
 
-def _drop_attribution(t: str) -> str:
-    for pattern, needed in _TAILS:
-        # Each tail needs a literal most sentences lack, and searching costs far more than
-        # the substring test.
-        if needed not in t.lower():
-            continue
-        m = pattern.search(t)
-        # Keep it when it closes a quotation (the quote needs its speaker) or little remains.
-        quoted = (
-            '"' in t
-            or "“" in t
-            or "”" in t
-            or "«" in t
-            or "»" in t
-            or "‘" in t
-            or (("'" in t or "’" in t) and bool(_single_marks(t)))
-        )
-        if m and not quoted and len(t[: m.start()].split()) >= 6:
-            t = t[: m.start()] + m.group(1)
-    return t
-
-
 def _upper_first(t: str) -> str:
     for i, ch in enumerate(t):
         if ch.isalpha():
@@ -273,32 +296,42 @@ def _upper_first(t: str) -> str:
 
 
 def clean_point(text: str, *, keep_connective: bool = False, opening: bool = False) -> str:
-    """A sentence as a self-contained key point; ``opening`` if it opens the article."""
+    """A sentence as a self-contained key point; ``opening`` if it opens the article.
+
+    Only what is not part of the sentence goes: a dateline, a byline, a credit, an inline
+    label, an aside in brackets, a connective to a sentence not shown. What a sentence says,
+    and who says it, stays.
+    """
     # Nothing to collapse when every space is a single " ": the only printable character
     # that \s matches is " ", so a printable text without "  " is already collapsed.
     t = text if "  " not in text and text.isprintable() else _SPACES.sub(" ", text)
-    t = t.strip()
-    t = strip_lead_artifacts(t, opening=opening)
-    # The label needs a ":", the credit a bracket, the parenthetical a "(": substring tests
-    # are much cheaper than these patterns' searches, which most sentences fail.
-    if ":" in t:
-        t = _LABEL.sub("", t)
+    t = strip_lead_artifacts(t.strip(), opening=opening)
     if "(" in t or "[" in t:
         t = _CREDIT_PAREN.sub("", t)
         t = _PARENTHETICAL.sub("", t)
-    t = _ACCORDING_HEAD.sub("", t)
+    if ":" in t:
+        t = _LABEL.sub("", t)
     if not keep_connective:
-        m = _ALSO_SAID.match(t)
-        if m:
-            t = t[m.end() :]
         for _ in range(2):
             m = _CONNECTIVE.match(t)
             if not m or len(t) - m.end() < 20:
                 break
             t = t[m.end() :]
-    t = _drop_attribution(t)
     t = _balance_single_quotes(_balance_quotes(t.strip()))
     t = t.strip(" ,;:-–—")
     if t and t[-1].isalnum():
         t += "."
     return _upper_first(t)
+
+
+def is_listing(text: str) -> bool:
+    """Whether a line lists dates, venues, prices or practical details instead of saying
+    something: such lines are never key points."""
+    # "@" marks a venue; a line with cells between bars is a row of a table.
+    return " @ " in text or text.count("|") >= 2 or bool(_LISTING.match(text))
+
+
+def opens_by_referring(text: str) -> bool:
+    """Whether the sentence opens with a word that points at one before it."""
+    first = text.split(maxsplit=1)[:1]  # inside a quotation, "We" is the speaker's
+    return bool(first) and first[0].lower().rstrip(",") in REFERRING_OPENERS

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from articles.keypoints.stopwords import function_words
-from articles.keypoints.text import STOPWORDS, TOKEN, word_list
+from articles.keypoints.text import RUN_TOKEN, STOPWORDS, word_list
 
 # At least this share of a point's content words must occur in the article.
 MIN_CONTENT_SHARE = 0.5
@@ -82,7 +82,7 @@ class ArticleIndex:
         # prefix -> length of the shortest article word that starts with it
         self._prefixes: dict[str, int] = {}
         self._pairs: set[str] = set()
-        for token in TOKEN.findall(text):
+        for token in RUN_TOKEN.findall(text):
             if not token[0].isalnum():
                 continue
             word = _norm(token)
@@ -114,7 +114,7 @@ class ArticleIndex:
         for raw in _NUMBER.findall(claim):
             if _number(raw) not in self._numbers:
                 return f"number {raw!r} is not in the article"
-        tokens = TOKEN.findall(claim)
+        tokens = RUN_TOKEN.findall(claim)
         units: list[str] = []
         found = 0
         previous = ""

@@ -10,14 +10,46 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from itertools import compress, count
-from operator import itemgetter
+from collections.abc import Sequence
+from itertools import compress, count, pairwise
+from operator import attrgetter, itemgetter
 
-from articles.keypoints.text import GAP, UNIT_BREAK, Info, looks_verbal, tokenize
+from articles.keypoints.text import (
+    GAP,
+    UNIT_BREAK,
+    UNSPACED,
+    Info,
+    looks_verbal,
+    stem,
+    tokenize,
+    word_list,
+)
 
 _first_item = itemgetter(0)
-# Info fields: phrase stem, may start or end a phrase, long enough, joining stop word.
-_stem_of, _edge_of, _long_of, _joiner_of = (itemgetter(i) for i in range(1, 5))
+_stem_of, _edge_of, _long_of, _joiner_of = map(attrgetter, ("stem", "edge", "long", "joiner"))
+
+# Words that say what kind of text it is, or where on the page, not what it is about: never a
+# keyword on their own (they may be part of one: "Development Bank").
+GENERIC = frozenset(
+    word_list(
+        """percent per cent development study report reports news story stories people person
+        thing things part parts way lot number home menu search login share comments comment
+        video videos photo photos image images page article articles click subscribe
+        newsletter cookie cookies privacy terms contact section sections week weeks month
+        months hour hours minute minutes today statement issue issues case cases group groups
+        use work world country countries area areas place places end start top side kind"""
+    )
+)
+# Words that join the words of a name: "Department of Homeland Security", "Bank of England".
+_NAME_JOINERS = frozenset(word_list("of for and de la du von van der del da di"))
+# The early bonus: a phrase first seen at the start scores up to this many times one seen at
+# the end.
+EARLY_BONUS = 1.5
+
+
+def _early(run: int, total: int) -> float:
+    """The bonus for a phrase first seen in run ``run`` (from 0) of ``total``."""
+    return EARLY_BONUS - (EARLY_BONUS - 1.0) * run / total
 
 
 def extract_keywords(
@@ -56,9 +88,12 @@ def keywords_from_tokens(
             stems[t] = ""
     n_title = len(title_words)
 
-    freq = Counter(filter(None, stems))
+    body_freq = Counter(filter(None, stems[n_title:]))
+    freq = body_freq.copy()
+    freq.update(filter(None, stems[:n_title]))
     freq.update(filter(None, stems[:n_title]))  # title words count double
-    recurring = {a for a, n in freq.items() if n > 1}
+    # A word of the title the body never uses is the headline's wording, not a topic.
+    recurring = {a for a, n in freq.items() if n > 1 and a in body_freq}
 
     # One pass over the tokens for three per-token facts; a loop that does all three costs
     # about half of three comprehensions, one per fact.
@@ -79,7 +114,7 @@ def keywords_from_tokens(
         run_of.append(run)
         if e:
             ok.append(a in recurring)
-            if ln and a not in singles:
+            if ln and a not in singles and len(words[t]) > 1:
                 singles[a] = t
         else:
             ok.append(False)
@@ -93,39 +128,56 @@ def keywords_from_tokens(
         for t in heads
         if stems[t + 1] and ok[t + 2] and (long[t] or long[t + 1] or long[t + 2])
     ]
-    scored: list[_Entry] = []
-    for n, grams in ((2, pairs), (3, triples)):
-        counts = Counter(map(_first_item, grams))
-        first = dict(reversed(grams))  # earliest start of each phrase
-        for key, seen in counts.items():
-            t = first[key]
-            if seen > 1 or t < n_title:
-                pos = run_of[t] - 1
-                mean = sum(map(freq.__getitem__, key)) / n
-                early = 1.5 - 0.5 * pos / total
-                score = mean * seen**0.5 * (1 + 0.3 * (n - 1)) * early
-                scored.append((-score, pos, n, t, key))
+    scored = [
+        *_phrases(pairs, 2, n_title=n_title, freq=freq, run_of=run_of, total=total),
+        *_phrases(triples, 3, n_title=n_title, freq=freq, run_of=run_of, total=total),
+    ]
 
     n_phrases = len(scored)
     # Single words score their frequency times an early bonus of at most 1.5. Those seen
     # once (at most 1.5) are scored only if the picking gets down to that score.
-    scored += [
-        (-freq[a] * (1.5 - 0.5 * (run_of[t] - 1) / total), run_of[t] - 1, 1, t, (a,))
-        for a, t in singles.items()
-        if freq[a] > 1
-    ]
+    scored += [_single(a, t, freq, run_of, total) for a, t in singles.items() if a in recurring]
     # Any single word left out is one seen once; they are listed only when needed.
     rare = len(scored) - n_phrases < len(singles)
     picked = _pick(scored, words, limit, minimum, _RARE_MAX if rare else -math.inf, n_title=n_title)
     if picked is None:
         scored += [
-            (-freq[a] * (1.5 - 0.5 * (run_of[t] - 1) / total), run_of[t] - 1, 1, t, (a,))
+            _single(a, t, freq, run_of, total)
             for a, t in singles.items()
-            if freq[a] == 1
+            if a not in recurring and a in body_freq
         ]
         picked = _pick(scored, words, limit, minimum, -math.inf, n_title=n_title)
     assert picked is not None
     return picked
+
+
+def _phrases(
+    grams: Sequence[tuple[tuple[str, ...], int]],
+    n: int,
+    *,
+    n_title: int,
+    freq: Counter[str],
+    run_of: list[int],
+    total: int,
+) -> list[_Entry]:
+    """The phrases of ``n`` words that count: those that recur, the title included, and that
+    the body uses; each shown as the body first has it."""
+    counts = Counter(map(_first_item, grams))
+    first = dict(reversed([(key, t) for key, t in grams if t > n_title]))
+    out: list[_Entry] = []
+    for key, seen in counts.items():
+        t = first.get(key)
+        if seen > 1 and t is not None:
+            pos = run_of[t] - 1
+            mean = sum(map(freq.__getitem__, key)) / n
+            score = mean * seen**0.5 * (1 + 0.3 * (n - 1)) * _early(pos, total)
+            out.append((-score, pos, n, t, key))
+    return out
+
+
+def _single(a: str, t: int, freq: Counter[str], run_of: list[int], total: int) -> _Entry:
+    pos = run_of[t] - 1
+    return (-freq[a] * _early(pos, total), pos, 1, t, (a,))
 
 
 # Minus the score, so that the natural order of the tuples is the picking order (the best
@@ -133,7 +185,7 @@ def keywords_from_tokens(
 # key function. No two entries share length and start, so the phrases are never compared.
 _Entry = tuple[float, int, int, int, tuple[str, ...]]
 # The highest score a single word seen once can have.
-_RARE_MAX = 1.5
+_RARE_MAX = EARLY_BONUS
 
 
 def _pick(
@@ -151,7 +203,7 @@ def _pick(
     lower_forms: set[str] | None = None  # the document's tokens, once a capital needs them
     picked: list[str] = []
     picked_stems: list[set[str]] = []
-    for neg_score, _, n, t, key in scored:
+    for neg_score, _, size, at, key in scored:
         score = -neg_score
         if score <= floor:
             return None
@@ -161,22 +213,74 @@ def _pick(
         # One phrase per idea: skip phrases that share a word with a chosen one.
         if any(stems_set & p for p in picked_stems):
             continue
+        t, n = _whole_name(words, at, size, n_title)
         shown = words[t : t + n]
+        if n == 1 and shown[0].lower() in GENERIC:
+            continue
         if any(w[:1].isupper() for w in shown):
             if lower_forms is None:
                 lower_forms = set(words)
             shown = _common_case(shown, lower_forms, t < n_title, _opens_sentence(words, t))
-        last = shown[-1]
+        first, last = shown[0], shown[-1]
         if last.islower() and looks_verbal(last, alone=n == 1):
             continue  # "build", "small", "sourdough starter taught"
-        picked.append(_without_possessive(" ".join(shown)))
-        picked_stems.append(stems_set)
+        if n > 1 and first.islower() and first.endswith(("ed", "ing")) and _is_name_word(last):
+            continue  # "released Vega", "investigating WeWork": a verb and its object
+        picked.append(_without_possessive(_joined(shown)))
+        picked_stems.append(stems_set | {stem(w.lower()) for w in shown})
         if len(picked) >= limit:
             break
     else:
         if floor > -math.inf:
             return None
     return picked
+
+
+def _joined(words: list[str]) -> str:
+    """The words of a phrase as text: Chinese and Japanese characters run on unspaced."""
+    out = words[0]
+    for before, word in pairwise(words):
+        out += word if UNSPACED.match(before) and UNSPACED.match(word) else f" {word}"
+    return out
+
+
+def _is_name_word(word: str) -> bool:
+    return word[:1].isupper() and word[:1].isalpha()
+
+
+def _whole_name(words: list[str], t: int, n: int, n_title: int) -> tuple[int, int]:
+    """Where the phrase at ``words[t : t + n]`` starts and how long it is, grown to the whole
+    name when it is part of one: "Homeland Security" in "Department of Homeland Security"."""
+    inner = words[t + 1 : t + n - 1]
+    ends_are_names = _is_name_word(words[t]) and _is_name_word(words[t + n - 1])
+    if (
+        t < n_title
+        or not ends_are_names
+        or not all(w in _NAME_JOINERS or _is_name_word(w) for w in inner)
+    ):
+        return t, n  # not a name; or in the title, which may capitalise every word
+    end = t + n
+    while end < len(words) and (
+        (_is_name_word(words[end]) and words[end].lower() not in _NAME_JOINERS)
+        or (words[end] in _NAME_JOINERS and end + 1 < len(words) and _is_name_word(words[end + 1]))
+    ):
+        end += 1 if _is_name_word(words[end]) else 2
+    start = t
+    floor = 0 if t < n_title else n_title
+    while (
+        start - 1 >= floor
+        and _is_name_word(words[start - 1])
+        and not _opens_sentence(words, start - 1)
+    ):
+        start -= 1
+    if (
+        start - 2 >= floor
+        and words[start - 1] in _NAME_JOINERS
+        and _is_name_word(words[start - 2])
+        and not _opens_sentence(words, start - 2)
+    ):
+        start -= 2
+    return start, end - start
 
 
 # Tokens after which a word opens a sentence: the end of a sentence or of the title ("|"),

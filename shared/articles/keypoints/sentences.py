@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import repeat
 from typing import Literal
 
-from articles.keypoints.text import word_list
+from articles.keypoints.text import UNSPACED, word_list
 
 Kind = Literal["sentence", "item", "heading"]
 
@@ -63,8 +63,18 @@ _ATTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 # Candidate end: terminal punctuation, optional closing quotes/brackets, then whitespace.
-_BOUNDARY = re.compile(r"([.!?…]+)([\"'”’»)\]]*)\s+")
+# The Arabic question mark "؟" ends a sentence as "?" does.
+_BOUNDARY = re.compile(r"([.!?…؟]+)([\"'”’»)\]]*)\s+")
+# Chinese and Japanese end sentences with full-width marks and no space after them: each is
+# an end, after any closing quotes or brackets ("。」").
+_FULL_WIDTH_END = re.compile(r"[。！？]+[」』”’）)]*")
+# A heading is short: at most this many words, or characters in an unspaced script.
+HEADING_WORDS, HEADING_CHARS = 12, 30
+# Marks that end a sentence, so a line ending in one is prose, never a heading.
+_TERMINAL = ".!?…\"'”’:;,。！？؟」』"
 _LIST_ITEM = re.compile(r"^\s*(?:[-*•·‣▪–—]|\(?\d{1,2}[.)]|\(?[a-zA-Z][.)])\s+(?=\S)")
+# A numbered line that is a heading, not a list item: "2. The numbers".
+_NUMBERED = re.compile(r"^\s*\(?\d{1,2}[.)]\s")
 _INITIALISM = re.compile(r"^(?:[^\W\d_]{1,2}\.)+[^\W\d_]{1,2}$")
 _WORD = re.compile(r"\w+(?:[.'’]\w+)*", re.UNICODE)
 _ALNUM = re.compile(r"[^\W_]")  # what str.isalnum accepts
@@ -134,6 +144,23 @@ def _next_word(nxt: str) -> str:
 
 
 def _split_block(line: str) -> list[str]:
+    if UNSPACED.search(line):
+        return [p for piece in _split_full_width(line) for p in _split_spaced(piece)]
+    return _split_spaced(line)
+
+
+def _split_full_width(line: str) -> list[str]:
+    out, start = [], 0
+    for m in _FULL_WIDTH_END.finditer(line):
+        piece = line[start : m.end()].strip()
+        if piece:
+            out.append(piece)
+        start = m.end()
+    tail = line[start:].strip()
+    return [*out, tail] if tail else out
+
+
+def _split_spaced(line: str) -> list[str]:
     out: list[str] = []
     start = 0
     for m in _BOUNDARY.finditer(line):
@@ -166,8 +193,11 @@ def _merge_fragments(parts: list[str]) -> list[str]:
 def _is_heading(line: str) -> bool:
     # At most 13 parts: enough to tell "12 words or fewer", and a paragraph of hundreds of
     # words (a whole article may be one line) is not split in full only to be counted.
-    words = line.split(maxsplit=12)
-    return (0 < len(words) <= 12 and line[-1] not in ".!?…\"'”’:;," and not line.endswith(")")) or (
+    words = line.split(maxsplit=HEADING_WORDS)
+    short = 0 < len(words) <= HEADING_WORDS
+    if short and UNSPACED.search(line):  # unspaced scripts: measured in characters
+        short = len(line) <= HEADING_CHARS
+    return (short and line[-1] not in _TERMINAL and not line.endswith(")")) or (
         len(words) <= 8 and line.endswith(":")
     )
 
@@ -181,8 +211,11 @@ def split_sentences(text: str) -> list[Sentence]:
         if not line:
             continue
         item = _LIST_ITEM.match(line)
-        if item:
-            body = line[item.end() :].strip()
+        body = line[item.end() :].strip() if item else ""
+        if item and _NUMBERED.match(line) and body[:1].isupper() and _is_heading(body):
+            # "2. The numbers": a numbered heading opens a section; it is not a point.
+            units.append(Sentence(body.rstrip(":").strip(), len(units), block, "heading"))
+        elif item:
             if body:
                 units.append(Sentence(body, len(units), block, "item"))
         elif _is_heading(line) and len(lines) > 1:
@@ -192,7 +225,3 @@ def split_sentences(text: str) -> list[Sentence]:
                 units.append(Sentence(piece, len(units), block, "sentence"))
         block += 1
     return units
-
-
-def sentence_texts(text: str) -> list[str]:
-    return [s.text for s in split_sentences(text)]

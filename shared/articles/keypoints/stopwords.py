@@ -64,6 +64,16 @@ _FUNCTION_WORDS: dict[str, str] = {
         или бы ли уже ещё еще только очень тоже также который которая которые которых этот эта
         эти того тем том чем чтобы если когда где там здесь вот нет да есть может свой своей
         своих сейчас""",
+    "ar": """في من على إلى الى عن أن إن ان التي الذي الذين هذا هذه ذلك تلك كان كانت يكون
+        قد لا ما لم لن هو هي هم نحن أنا مع بين بعد قبل كل أو ثم حتى عند منذ وقد وفي ومن
+        وعلى وإن وأن وهو وهي أي غير بعض كما أيضا لكن بل إذا إذ التى الى لها له لهم به بها
+        فيه فيها منها منه عليه عليها يوم خلال""",
+    # Chinese and Japanese are tokenized by character: their lists are of characters (and
+    # Japanese kana endings) that are grammar, not topic.
+    "zh": """的 了 是 在 和 与 及 将 对 为 也 就 都 而 但 从 把 被 这 那 其 之 等 着 过 吗 呢
+        吧 啊 我 你 他 她 它 们 并 或 于 以 由 所 很 还 又 该 此 各 每""",
+    "ja": """の に は を が で て と も な か た し ま す だ る い う え れ ら や へ よ ね こ そ
+        あ ど ん っ ょ ゃ ゅ""",
     "id": """yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke ada adalah
         karena oleh atau saya bisa sudah mereka kami kita kamu dia ia telah sebagai lebih
         tersebut para seperti hanya saat bahwa namun tetapi jika maka agar setelah sebelum

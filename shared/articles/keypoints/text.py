@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from operator import itemgetter
+from operator import attrgetter
+from typing import NamedTuple
+
+from articles.models import UNSPACED_CHARS
 
 
 def word_list(spaced: str) -> list[str]:
@@ -29,7 +31,7 @@ STOPWORDS = frozenset(
         these they this those though through thus to told too toward towards under until up upon
         us very via was way we well were what whatever when whenever where whereas whether which
         while who whoever whole whom whose why will with within without would yet you your yours
-        yourself yourselves mr mrs ms dr year years day days time new according including told
+        yourself yourselves mr mrs ms dr year years day days time according including told
         asked added i'm i've i'd i'll you're you've he's she's it's we're we've they're they've
         that's there's what's who's don't doesn't didn't can't couldn't won't wouldn't isn't
         aren't wasn't weren't hasn't haven't hadn't shouldn't let's you'll we'll they'll he'll
@@ -49,7 +51,7 @@ _RULES_BY_LAST = {
 }
 
 
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     """A deliberately light suffix stripper: enough to match "charges"/"charged"/"charge"."""
     w = word
     if len(w) <= 3:
@@ -67,16 +69,6 @@ def _stem(word: str) -> str:
     if w.endswith("e") and len(w) > 4:
         w = w[:-1]
     return w
-
-
-# Token kinds are cached per token (below), which already covers most repeated stemming:
-# the token path calls _stem directly and skips this cache's bookkeeping.
-stem = lru_cache(maxsize=65536)(_stem)
-
-
-def words(text: str) -> list[str]:
-    # Lower-casing the whole text once is several times cheaper than lower-casing each match.
-    return WORD.findall(text.lower())
 
 
 # Counting words are facts, not topics: they may sit inside a phrase ("two stages") but are
@@ -111,13 +103,30 @@ NAME_PARTICLES = JOINERS | frozenset(word_list("di da do dos das della dello del
 # that ends a run of phrase words. One pass of this serves the ranking and the keywords.
 # Possessive repeats: a word is always its longest match, so the matcher need not keep the
 # positions it could backtrack to (same tokens, about a tenth less time on news text).
-TOKEN = re.compile(r"[^\W_]++(?:['’-][^\W_]++)*+|[.,;:!?()\[\]\"“”«»/|]|\s[-–—]\s", re.UNICODE)
+# A character of a script written without spaces (Chinese, Japanese) is a token of its own.
+TOKEN = re.compile(
+    rf"[^\W_{UNSPACED_CHARS}]++(?:['’-][^\W_{UNSPACED_CHARS}]++)*+|[{UNSPACED_CHARS}]"
+    r"|[.,;:!?()\[\]\"“”«»/|。！？、，؟،]|\s[-–—]\s",
+    re.UNICODE,
+)
+UNSPACED = re.compile(f"[{UNSPACED_CHARS}]")
+# TOKEN with a run of unspaced characters as one token, for comparing runs of text.
+RUN_TOKEN = re.compile(
+    r"[^\W_]++(?:['’-][^\W_]++)*+|[.,;:!?()\[\]\"“”«»/|。！？、，؟،]|\s[-–—]\s", re.UNICODE
+)
 
-# What a token is, computed once per distinct token:
-# (ranking term or "", phrase stem or "" for a run break, may start or end a phrase,
-#  long enough to carry a phrase, a joining stop word such as "of").
-Info = tuple[str, str, bool, bool, bool]
-GAP: Info = ("", "", False, False, False)
+
+class Info(NamedTuple):
+    """What a token is, computed once per distinct token."""
+
+    term: str  # ranking term, or "" for none
+    stem: str  # phrase stem, or "" for a run break
+    edge: bool  # may start or end a phrase
+    long: bool  # long enough to carry a phrase
+    joiner: bool  # a joining stop word such as "of"
+
+
+GAP = Info("", "", False, False, False)
 
 
 # Words that are neither stop words nor phrase ends: joiners such as "de", counting words.
@@ -149,7 +158,7 @@ _NOT_NOUNS = frozenset(
         sure small large big little good bad great high low long short early late later
         earlier recent recently former latter current main whole full able likely unlikely
         possible real true hard easy different similar certain clear simple better best worse
-        worst total important available special particular huge massive tiny entire previous
+        worst total important available special particular huge massive tiny entire previous new
         following wide deep strong weak ready rare usual normal various absolutely"""
     )
 )
@@ -175,7 +184,7 @@ def looks_verbal(lw: str, *, alone: bool = True) -> bool:
 
 def joiner_info(token: str) -> Info:
     """What a joining stop word is: no ranking term, a word inside a phrase, never an end."""
-    return ("", _stem(token.lower()), False, len(token) > 2, True)
+    return Info("", stem(token.lower()), False, len(token) > 2, True)
 
 
 def _describe(token: str) -> Info:
@@ -188,15 +197,19 @@ def _describe(token: str) -> Info:
         lw = lw.replace("’", "'")
     if lw in STOPWORDS:  # never a ranking term; "of" still joins phrases
         return joiner_info(token) if lw in JOINERS else GAP
-    s = _stem(lw)
+    s = stem(lw)
     if lw.isdigit() or lw in _PHRASE_BREAKS:
-        return (s, "", False, False, False)
+        return Info(s, "", False, False, False)
     if lw[0].isdigit():  # "6million", "787-9": a figure may sit inside a phrase, not end it
-        return (s, s, False, len(token) > 2, False)
-    # A single letter ranks nothing and ends no phrase: an initial, or "E" of "PG&E".
+        return Info(s, s, False, len(token) > 2, False)
     if len(lw) == 1:
-        return ("", s, False, False, False)
-    return (s, s, lw not in _INNER, len(token) > 2, False)
+        # A character of Chinese or Japanese is a word, or a part of one: it ranks, and
+        # phrases of two or three of them are the keywords.
+        if UNSPACED.match(lw):
+            return Info(s, s, True, True, False)
+        # A single letter ranks nothing and ends no phrase: an initial, or "E" of "PG&E".
+        return Info("", s, False, False, False)
+    return Info(s, s, lw not in _INNER, len(token) > 2, False)
 
 
 class _InfoCache(dict[str, Info]):
@@ -225,7 +238,7 @@ def tokenize(text: str) -> tuple[list[str], list[Info]]:
 # Ends each text when several are tokenized together; NUL never occurs in real prose.
 UNIT_BREAK = "\x00"
 _UNITS_TOKEN = re.compile(TOKEN.pattern + "|" + UNIT_BREAK, re.UNICODE)
-rank_term = itemgetter(0)
+rank_term = attrgetter("term")
 
 
 def tokenize_units(texts: list[str]) -> tuple[list[str], list[Info]]:
@@ -246,7 +259,7 @@ def tokenize_units(texts: list[str]) -> tuple[list[str], list[Info]]:
 
 def terms_of(infos: list[Info]) -> list[str]:
     """Ranking terms of tokenized text, in order (duplicates kept)."""
-    return [i[0] for i in infos if i[0]]
+    return [i.term for i in infos if i.term]
 
 
 def content_terms(text: str) -> list[str]:

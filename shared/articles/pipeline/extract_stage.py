@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from articles.aws import aws_errors
 from articles.constants import TEXT_PREFIX
-from articles.errors import ArticleError, PermanentError, TooLargeError
+from articles.errors import ArticleError, TooLargeError
 from articles.observability import MetricUnit, logger, metrics
 from articles.pipeline.lifecycle import Action, decide_creation, decide_removal
 from articles.pipeline.messages import (
@@ -26,13 +26,9 @@ STAGE = "extract"
 
 
 def handle_ingest_message(body: str, ctx: ExtractContext, *, receive_count: int = 1) -> None:
-    """Process one ingest-queue message; raises only when a later delivery should retry."""
-    try:
-        message = parse_ingest_message(body)
-    except PermanentError as exc:
-        # Nothing names an object, so there is no record to fail: log and acknowledge.
-        logger.error("unreadable ingest message dropped", extra={"error_code": exc.code})
-        return
+    """Process one ingest-queue message; raises only when a later delivery should retry
+    (or MalformedMessageError for a body that is no message of ours)."""
+    message = parse_ingest_message(body)
     if isinstance(message, S3TestEvent):
         logger.info("s3:TestEvent ignored")
         return

@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.batch import (
 
 from articles.observability import logger, metrics
 from articles.pipeline.context import PipelineContext
+from articles.pipeline.messages import MalformedMessageError
 from articles.settings import QueueStageSettings, get_settings
 from articles.tracing import tracer
 
@@ -53,7 +54,18 @@ def sqs_stage_handler(
 
     def record_handler(record: SQSRecord) -> None:
         receive_count = int(record.attributes.approximate_receive_count or 1)
-        stage(record.body, default_context(settings), receive_count=receive_count)
+        try:
+            stage(record.body, default_context(settings), receive_count=receive_count)
+        except MalformedMessageError as exc:
+            # Nothing in it names an object, so there is no record to fail: log, acknowledge.
+            logger.error(
+                "unreadable message dropped",
+                extra={
+                    "error_code": exc.code,
+                    "detail": exc.message,
+                    "message_id": record.message_id,
+                },
+            )
 
     @logger.inject_lambda_context(clear_state=True)
     @tracer.capture_lambda_handler

@@ -7,7 +7,6 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from articles.aws import aws_errors
-from articles.errors import PermanentError
 from articles.models import KeyPoints
 from articles.observability import MetricUnit, count_fallback, logger, metrics
 from articles.pipeline.messages import parse_summarize_message
@@ -22,12 +21,9 @@ STAGE = "summarize"
 
 
 def handle_summarize_message(body: str, ctx: SummarizeContext, *, receive_count: int = 1) -> None:
-    """Summarize one extracted record; raises only when a later delivery should retry."""
-    try:
-        request = parse_summarize_message(body)
-    except PermanentError as exc:
-        logger.error("unreadable summarize message dropped", extra={"error_code": exc.code})
-        return
+    """Summarize one extracted record; raises only when a later delivery should retry
+    (or MalformedMessageError for a body that is no message of ours)."""
+    request = parse_summarize_message(body)
     logger.set_correlation_id(request.id)
     record = ctx.repository.get(request.id)
     if (
@@ -148,6 +144,7 @@ def _run_summarizer(record: ArticleRecord, ctx: SummarizeContext) -> KeyPoints:
         count=settings.key_point_target,
         backend=settings.summarizer,
         language=record.language,
+        description=record.description,
         model_id=settings.bedrock_model_id,
         price=settings.bedrock_price,
     )

@@ -20,6 +20,7 @@ from articles.errors import ArticleError, NotFoundError, TooLargeError
 from articles.extraction import extract
 from articles.extraction.limits import DEFAULT_MAX_BYTES
 from articles.formats import is_supported
+from articles.keypoints.lede import points_besides_lede
 from articles_cli.commands._progress import ProgressBar
 
 if TYPE_CHECKING:
@@ -141,6 +142,7 @@ def process_one(source: str, options: ProcessOptions) -> dict[str, Any]:
             count=options.key_points,
             backend=options.summarizer,
             language=article.language,
+            description=article.description,
         )
     except ArticleError as exc:
         return _failure(source, exc.code, exc.message)
@@ -215,7 +217,9 @@ def markdown_digest(record: dict[str, Any]) -> str:
     lines = [f"# {title}", "", " · ".join(f for f in facts if f), "", f"Source: {source}"]
     if record.get("url"):
         lines.append(f"URL: {record['url']}")
-    points = record.get("key_points") or []
+    if record.get("summary"):
+        lines += ["", f"> {record['summary']}"]
+    points = points_besides_lede(record.get("summary"), record.get("key_points") or [])
     if points:
         lines += ["", "## Key points", ""] + [f"- {point}" for point in points]
     lines += ["", "## Text", "", record.get("text", ""), ""]

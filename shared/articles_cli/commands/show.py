@@ -7,6 +7,7 @@ import json
 import textwrap
 from typing import Any
 
+from articles.keypoints.lede import points_besides_lede
 from articles_cli.commands._remote import ApiClient, CommandError, add_api_arguments, fail
 
 
@@ -49,7 +50,8 @@ def render(item: dict[str, Any], text: str | None = None) -> str:
             "Summary",
             *textwrap.wrap(item["summary"], 88, initial_indent="  ", subsequent_indent="  "),
         ]
-    points = item.get("key_points") or []
+    # The lede is shown once: a key point it already says is left out under it.
+    points = points_besides_lede(item.get("summary"), item.get("key_points") or [])
     if points:
         lines += ["", "Key points"]
         for point in points:

@@ -9,7 +9,7 @@ from keypoints_samples import AI_NEWS, AI_NEWS_TITLE, FLOOD, FLOOD_TITLE, GERMAN
 
 from articles.keypoints import adaptive_count, summarize
 from articles.keypoints.clean import clean_point
-from articles.keypoints.extractive import _prepare
+from articles.keypoints.extractive import _Document
 from articles.keypoints.sentences import split_sentences
 from articles.keypoints.stopwords import function_words
 from articles.keypoints.text import content_terms
@@ -129,12 +129,27 @@ def test_points_are_cleaned() -> None:
             "However, the council voted against the proposal.",
             "The council voted against the proposal.",
         ),
-        ("He also said the company would hire 200 staff.", "The company would hire 200 staff."),
+        # A claim keeps its source; a connective that is part of the sentence stays.
+        (
+            "He also said the company would hire 200 staff.",
+            "He also said the company would hire 200 staff.",
+        ),
+        (
+            "In addition to the three fatalities, four people were hurt.",
+            "In addition to the three fatalities, four people were hurt.",
+        ),
+        (
+            "Key points from the letter: the firm will cut 300 jobs this year.",
+            "The firm will cut 300 jobs this year.",
+        ),
         (
             '"It was a disaster for everyone in the town.',
             "It was a disaster for everyone in the town.",
         ),
-        ("The road was closed for six hours, police said.", "The road was closed for six hours."),
+        (
+            "The road was closed for six hours, police said.",
+            "The road was closed for six hours, police said.",
+        ),
         (
             "The mayor (pictured, left) opened the new school on Friday.",
             "The mayor opened the new school on Friday.",
@@ -227,7 +242,7 @@ def test_sentences_inside_a_quotation_count_as_quoted() -> None:
         '"A new paragraph. It starts outside the quote.\n'
         'A stray " mark. Rain fell. Wind rose. Snow came. Ice formed.'
     )
-    cands = _prepare(split_sentences(text))[0]
+    cands = _Document(split_sentences(text), "").candidates
     quoted = {c.text: c.quoted for c in cands}
     assert quoted["The council approved the budget on Monday."] == 0.0
     assert quoted['"We listened to every resident.'] == 1.0

@@ -10,7 +10,7 @@ from articles.keypoints.clean import is_boilerplate
 from articles.keypoints.extractive import MAX_UNITS
 from articles.keypoints.keywords import extract_keywords, keywords_from_tokens
 from articles.keypoints.sentences import split_sentences
-from articles.keypoints.text import content_terms, tokenize
+from articles.keypoints.text import GAP, content_terms, tokenize
 
 
 def test_tokens_cut_at_run_breaks_and_know_their_kind() -> None:
@@ -34,7 +34,7 @@ def test_keywords_from_sentence_tokens_match_keywords_from_text() -> None:
         for unit in split_sentences(text):
             w, i = tokenize(unit.text)
             words += [*w, "|"]
-            infos += [*i, ("", "", False, False, False)]
+            infos += [*i, GAP]
         assert keywords_from_tokens(title, words, infos) == extract_keywords(title, text)
         # The summary's keywords leave out page furniture (bylines, captions, "Scroll down").
         body = "\n".join(u.text for u in split_sentences(text) if not is_boilerplate(u.text))
