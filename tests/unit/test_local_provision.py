@@ -67,7 +67,9 @@ def _proxy_method(clients: Clients) -> dict[str, Any]:
         if r["path"] == "/{proxy+}"
     ]
     found: dict[str, Any] = clients.apigateway.get_method(
-        restApiId=api["id"], resourceId=proxy["id"], httpMethod="GET"
+        restApiId=api["id"],
+        resourceId=proxy["id"],
+        httpMethod="ANY",  # the template routes every method
     )
     return found
 
