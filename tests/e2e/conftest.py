@@ -72,9 +72,8 @@ def child_environment() -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
-    log_path = tmp_path_factory.mktemp("stack") / "stack.log"
+def start_stack(log_path: Path, *arguments: str) -> Iterator[RunningStack]:
+    """``articles serve`` on free ports with these extra arguments, until the caller is done."""
     aws_port, api_port = free_port(), free_port()
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -87,6 +86,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
                 str(aws_port),
                 "--api-port",
                 str(api_port),
+                *arguments,
             ],
             cwd=ROOT,
             env=child_environment(),
@@ -112,6 +112,11 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
         if process.poll() is None:
             process.kill()
             process.wait(10)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    yield from start_stack(tmp_path_factory.mktemp("stack") / "stack.log")
 
 
 # -- artefacts -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, BAD_PDF, RunningStack
+from tests.e2e.conftest import ARTIFACTS, BAD_PDF, RunningStack, start_stack
 
 if TYPE_CHECKING:
     from selenium.webdriver.remote.webdriver import WebDriver
@@ -75,7 +75,8 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    # The console for errors; the network log to see the headers the page sends.
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
     driver.set_page_load_timeout(30)
     try:
@@ -366,3 +367,83 @@ def test_the_page_is_small_and_self_contained(page: WebDriver) -> None:
     stack_origins = {page.current_url.rstrip("/").rsplit("/", 1)[0]}
     assert set(origins) <= stack_origins | {page.execute_script("return location.origin")}
     assert_no_console_errors(page)
+
+
+# -- the page under the other ApiAuth settings ---------------------------------------------
+
+
+def _sent_headers(driver: WebDriver, path: str) -> list[dict[str, str]]:
+    """Headers of the requests the page made to this path since the last call."""
+    import json
+
+    sent = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") != "Network.requestWillBeSent":
+            continue
+        request = message["params"]["request"]
+        if request["url"].split("?")[0].endswith(path):
+            sent.append({name.lower(): value for name, value in request["headers"].items()})
+    return sent
+
+
+@pytest.fixture(scope="module")
+def keyed_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    log = tmp_path_factory.mktemp("keyed") / "stack.log"
+    yield from start_stack(log, "--no-samples", "--parameter", "ApiAuth=API_KEY")
+
+
+@pytest.fixture(scope="module")
+def signed_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningStack]:
+    log = tmp_path_factory.mktemp("signed") / "stack.log"
+    yield from start_stack(log, "--no-samples", "--parameter", "ApiAuth=IAM")
+
+
+def test_with_api_key_auth_the_page_asks_once_and_keeps_the_key_for_the_tab(
+    browser: WebDriver, keyed_stack: RunningStack
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(keyed_stack.api_url + "/")
+    browser.execute_script("sessionStorage.clear()")
+    browser.refresh()
+    browser.get_log("browser")
+    browser.get_log("performance")
+    form = wait_for("the key form", lambda: browser.find_element(By.ID, "auth-key").is_displayed())
+    assert form and not browser.find_element(By.ID, "list-view").is_displayed()
+    assert _sent_headers(browser, "/articles") == []  # nothing asked before the key
+    label = browser.find_element(By.CSS_SELECTOR, "label[for='key-input']")
+    assert label.text == "Key"
+    field = browser.find_element(By.ID, "key-input")
+    field.send_keys("k3y-for-this-tab")
+    field.submit()
+    wait_for("the list", lambda: browser.find_element(By.ID, "list-view").is_displayed())
+    wait_for("the empty list's message", lambda: "No articles yet." in browser.page_source)
+    sent = wait_for("a request with the key", lambda: _sent_headers(browser, "/articles"))
+    assert all(headers.get("x-api-key") == "k3y-for-this-tab" for headers in sent)
+    browser.refresh()  # the same tab: no second question
+    wait_for("the list again", lambda: browser.find_element(By.ID, "list-view").is_displayed())
+    assert not browser.find_element(By.ID, "auth-key").is_displayed()
+    assert_no_console_errors(browser)
+
+
+def test_with_iam_auth_the_page_explains_how_to_reach_the_api(
+    browser: WebDriver, signed_stack: RunningStack
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(signed_stack.api_url + "/")
+    browser.get_log("browser")
+    browser.get_log("performance")
+    panel = wait_for(
+        "the IAM explanation",
+        lambda: (
+            browser.find_element(By.ID, "auth-iam").is_displayed()
+            and browser.find_element(By.ID, "auth-iam")
+        ),
+    )
+    assert "Signature Version 4" in panel.text
+    assert f"articles list --api-url {signed_stack.api_url}/" in panel.text
+    assert not browser.find_element(By.ID, "list-view").is_displayed()
+    assert _sent_headers(browser, "/articles") == []  # no request bound to fail unsigned
+    assert_no_console_errors(browser)

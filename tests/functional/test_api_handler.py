@@ -622,3 +622,25 @@ def test_openapi_document_is_valid_and_complete(
     else:
         assert list(document["components"]["securitySchemes"]) == [scheme]
         assert document["security"] == [{scheme: []}]
+
+
+def test_the_readme_api_reference_matches_the_openapi_document(stack: Stack) -> None:
+    import re
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## API reference", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(
+        r"^\| `(GET|POST|PUT|DELETE|PATCH) ([^`?]+)[^`]*` \| `(\w+)` \|", section, re.M
+    )
+    documented = {
+        (method.lower(), path.replace("{id}", "{article_id}"), op) for method, path, op in rows
+    }
+    document = json.loads(send(stack, "GET", "/openapi.json")["body"])
+    operations = {
+        (method, path, operation["operationId"])
+        for path, methods in document["paths"].items()
+        for method, operation in methods.items()
+    }
+    assert documented == operations
