@@ -118,3 +118,35 @@ def test_keep_alive_answers_do_not_wait_for_a_delayed_ack(api: Any) -> None:
     finally:
         connection.close()
     assert elapsed < 0.4, f"20 keep-alive answers took {elapsed:.2f} s"
+
+
+def test_answers_are_gzipped_from_the_templates_minimum_size(tmp_path: Path) -> None:
+    import gzip
+
+    from articles_cli.local.stack import minimum_compression_size
+
+    threshold = minimum_compression_size(None)
+    assert threshold == 1024  # template.yaml's MinimumCompressionSize
+    text = json.dumps({"text": "a tidal barrier " * 200})
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        body = text if event["path"] == "/big" else '{"small": true}'
+        return {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": body}
+
+    spec = FunctionSpec("ApiFunction", "local-Api", "arn:x", tmp_path, "app.handler", 10, 256, {})
+    server = LocalApi(spec, handler, port=0, minimum_compression_size=threshold)
+    server.start()
+    try:
+        asked = {"Accept-Encoding": "gzip, deflate"}
+        request = urllib.request.Request(f"{server.url}/big", headers=asked)
+        with urllib.request.urlopen(request) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            raw = response.read()
+            assert len(raw) < len(text) and gzip.decompress(raw).decode() == text
+        with urllib.request.urlopen(f"{server.url}/big") as response:  # not asked for
+            assert response.headers["Content-Encoding"] is None and response.read() == text.encode()
+        small = urllib.request.Request(f"{server.url}/small", headers=asked)
+        with urllib.request.urlopen(small) as response:  # under the threshold
+            assert response.headers["Content-Encoding"] is None
+    finally:
+        server.stop()

@@ -10,6 +10,7 @@ start-api`` does, so the event's ``requestContext.path`` has none either.
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import logging
 import threading
@@ -100,10 +101,18 @@ class LocalApi:
     """Serves one function's handler over HTTP in a background thread."""
 
     def __init__(
-        self, spec: FunctionSpec, handler: Handler, *, host: str = "127.0.0.1", port: int = 3000
+        self,
+        spec: FunctionSpec,
+        handler: Handler,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 3000,
+        minimum_compression_size: int | None = None,
     ) -> None:
         self.spec = spec
         self.handler = handler
+        # The REST API's MinimumCompressionSize: gzip answers this large for clients that ask.
+        self.minimum_compression_size = minimum_compression_size
         # The Powertools resolver keeps the current event on the app object: one call at a time.
         self._invoke_lock = threading.Lock()
         self.server = ThreadingHTTPServer((host, port), self._request_handler_class())
@@ -165,6 +174,7 @@ class LocalApi:
                     headers.setdefault(name, [])
                     headers[name].extend(str(v) for v in values if str(v) not in headers[name])
                 status = int(result.get("statusCode", 200))
+                data = self._compressed(headers, data)
                 self._reply(status, headers, data)
                 log.info(
                     "%s %s %d %.1fms",
@@ -173,6 +183,18 @@ class LocalApi:
                     status,
                     (time.perf_counter() - started) * 1000,
                 )
+
+            def _compressed(self, headers: dict[str, list[str]], data: bytes) -> bytes:
+                """Gzip as API Gateway does with MinimumCompressionSize set, else unchanged."""
+                threshold = api.minimum_compression_size
+                accepted = self.headers.get("Accept-Encoding") or ""
+                encoded = any(name.lower() == "content-encoding" for name in headers)
+                if threshold is None or len(data) < threshold or encoded or not data:
+                    return data
+                if "gzip" not in [part.split(";")[0].strip() for part in accepted.split(",")]:
+                    return data
+                headers["Content-Encoding"] = ["gzip"]
+                return gzip.compress(data)
 
             def _reply(self, status: int, headers: dict[str, list[str]], data: bytes) -> None:
                 self.send_response(status)

@@ -29,6 +29,7 @@ from articles.formats import content_type_for
 from articles.settings import get_settings
 from articles_cli.local import logs, moto_events, moto_sqs
 from articles_cli.local.api_server import LocalApi
+from articles_cli.local.cloudformation import load_template
 from articles_cli.local.dispatcher import Dispatcher, load_handler
 from articles_cli.local.provision import STACK_NAME, Clients, provision
 
@@ -106,6 +107,16 @@ def _check_port_free(host: str, port: int, what: str, flag: str) -> None:
                 f"{host}:{port} is already in use (another local stack?); "
                 f"choose another port for the {what} with {flag}"
             ) from None
+
+
+def minimum_compression_size(template_path: Path | None) -> int | None:
+    """The REST API's MinimumCompressionSize in the template, for the local HTTP server."""
+    resources = load_template(template_path)["Resources"].values()
+    for resource in resources:
+        if resource.get("Type") == "AWS::ApiGateway::RestApi":
+            size = resource.get("Properties", {}).get("MinimumCompressionSize")
+            return int(size) if isinstance(size, int | str) else None
+    return None
 
 
 class LocalStack:
@@ -188,7 +199,13 @@ class LocalStack:
         # The API first: it answers while the queue-driven functions' code loads.
         spec = resources.functions[resources.api_function]
         handler = load_handler(spec.handler_file, spec.handler_attribute, unique=spec.logical_id)
-        self.api = LocalApi(spec, handler, host=self.options.host, port=self.options.api_port)
+        self.api = LocalApi(
+            spec,
+            handler,
+            host=self.options.host,
+            port=self.options.api_port,
+            minimum_compression_size=minimum_compression_size(self.options.template_path),
+        )
         self.api.start()
         self.dispatcher = Dispatcher(
             resources.functions,
