@@ -5,10 +5,16 @@ from __future__ import annotations
 import io
 
 
-def pdf_with_content(*streams: bytes, compress: bool = True) -> bytes:
-    """A PDF with one page per content stream (Helvetica as /F1), written by pypdf."""
+def pdf_with_content(*streams: bytes, compress: bool = True, flate: bytes | None = None) -> bytes:
+    """A PDF with one page per content stream (Helvetica as /F1), written by pypdf; ``flate``
+    is one more page whose stream is given already deflated (a bomb needs no inflating here)."""
     from pypdf import PdfWriter
-    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+    from pypdf.generic import (
+        DecodedStreamObject,
+        DictionaryObject,
+        EncodedStreamObject,
+        NameObject,
+    )
 
     writer = PdfWriter()
     font = writer._add_object(
@@ -30,6 +36,15 @@ def pdf_with_content(*streams: bytes, compress: bool = True) -> bytes:
         page[NameObject("/Contents")] = writer._add_object(
             stream.flate_encode() if compress else stream
         )
+    if flate is not None:
+        page = writer.add_blank_page(612, 792)
+        page[NameObject("/Resources")] = DictionaryObject(
+            {NameObject("/Font"): DictionaryObject({NameObject("/F1"): font})}
+        )
+        encoded = EncodedStreamObject()
+        encoded[NameObject("/Filter")] = NameObject("/FlateDecode")
+        encoded._data = flate  # as read from a file: no decoding on the way in
+        page[NameObject("/Contents")] = writer._add_object(encoded)
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

@@ -7,7 +7,10 @@ connections and boto3 is imported only when a client is first needed.
 ``aws_errors`` turns what botocore raises into the pipeline's errors, with one answer for each
 AWS error code wherever the call is made. AWS's own message can name the role ARN, the account
 and the bucket, so it goes to the log, never into an error message: those are stored on
-records and shown to API callers.
+records and shown to API callers. The one exception is DynamoDB refusing an item it was asked
+to write (``ValidationException``): its message says what is wrong with the item ("Item size
+has exceeded the maximum allowed size") and nothing about the caller, and is the only useful
+account of a permanent failure, so it is kept.
 """
 
 from __future__ import annotations
@@ -15,7 +18,13 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar, cast
 
-from articles.errors import ArticleError, ConcurrentUpdateError, SourceMissingError, StorageError
+from articles.errors import (
+    ArticleError,
+    ConcurrentUpdateError,
+    RecordRejectedError,
+    SourceMissingError,
+    StorageError,
+)
 from articles.observability import logger
 
 if TYPE_CHECKING:
@@ -30,8 +39,15 @@ Service = Literal["s3", "sqs", "dynamodb", "bedrock-runtime"]
 ClientT = TypeVar("ClientT")
 
 # S3 answers a missing key or version with any of these, depending on the operation (a HEAD
-# has no body, so only its status code comes back).
-NOT_FOUND_CODES = frozenset({"NoSuchKey", "NoSuchVersion", "404", "NotFound"})
+# has no body, so only its status code comes back). A version that is a delete marker answers
+# 405 MethodNotAllowed. A missing key answers 404 only to a caller that may s3:ListBucket the
+# bucket (403 otherwise): template.yaml grants it to every function that reads objects.
+NOT_FOUND_CODES = frozenset(
+    {"NoSuchKey", "NoSuchVersion", "404", "NotFound", "405", "MethodNotAllowed"}
+)
+# DynamoDB refusing an item it was asked to write; the same item is refused every time.
+REJECTED_CODES = frozenset({"ValidationException"})
+WRITE_OPERATIONS = frozenset({"put_item", "update_item"})
 # A conditional write lost against another writer.
 CONFLICT_CODES = frozenset({"ConditionalCheckFailedException"})
 
@@ -117,6 +133,9 @@ def translate(exc: Exception, *, service: str, operation: str, subject: str = ""
         return SourceMissingError(f"{subject or 'the object'} no longer exists")
     if code in CONFLICT_CODES:
         return ConcurrentUpdateError("the record changed while this delivery was working on it")
+    if service == "dynamodb" and code in REJECTED_CODES and operation in WRITE_OPERATIONS:
+        reason = str(getattr(exc, "response", {}).get("Error", {}).get("Message", ""))
+        return RecordRejectedError(f"DynamoDB refused the record: {reason or code}")
     return StorageError(f"{service} {operation} failed: {code or type(exc).__name__}")
 
 

@@ -80,6 +80,13 @@ class SourceMissingError(PermanentError):
     code = "source_missing"
 
 
+class RecordRejectedError(PermanentError):
+    """DynamoDB refused to store the record as it is (too large, an invalid value); writing the
+    same record again would be refused again. The message keeps DynamoDB's reason."""
+
+    code = "record_rejected"
+
+
 # --- permanent: the request -------------------------------------------------------------------
 
 

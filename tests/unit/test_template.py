@@ -477,6 +477,7 @@ def test_only_the_functions_that_need_them_get_write_access() -> None:
         "dynamodb:GetItem",
         "dynamodb:Query",
         "s3:GetObject",
+        "s3:ListBucket",
         "logs:CreateLogStream",
         "logs:PutLogEvents",
     }
@@ -650,6 +651,20 @@ def _resolve_if(node: Any, conditions: dict[str, Any], auth: str) -> Any:
         name, when_true, when_false = node["Fn::If"]
         node = when_true if _condition_holds(conditions[name], auth) else when_false
     return node
+
+
+def test_functions_that_read_objects_may_list_the_bucket_so_missing_stays_404() -> None:
+    # Without s3:ListBucket, S3 answers a missing key with 403 AccessDenied, which the stages
+    # would take for a transient permission problem instead of source_missing.
+    for name, role in _function_roles().items():
+        statements = _role_statements(role)
+        reads = any("s3:GetObject" in _as_list(st["Action"]) for st in statements)
+        listing = [st for st in statements if "s3:ListBucket" in _as_list(st["Action"])]
+        if not reads:
+            assert listing == [], name
+            continue
+        assert [st["Resource"] for st in listing] == [{"Fn::GetAtt": ["ArticlesBucket", "Arn"]}]
+        assert _as_list(listing[0]["Action"]) == ["s3:ListBucket"], name
 
 
 def test_the_template_defaults_are_the_code_defaults() -> None:

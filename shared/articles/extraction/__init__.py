@@ -104,7 +104,7 @@ def extract(
         raise CorruptDocumentError(f"the document could not be processed: {exc}") from exc
 
     text, truncated = truncate_text(fields.text.strip(), limits.max_output_chars)
-    if not text:
+    if not any(char.isalnum() for char in text):  # nothing, or only punctuation and rules
         raise NoTextFoundError("the document contains no text")
     length = text_length(text)
     metadata = fields.model_dump(exclude={"text", "language"})

@@ -30,6 +30,10 @@ def decide_creation(
     seen = existing.source.sequencer
     if source.sequencer < seen:
         return Action.STALE
+    if existing.status is Status.DELETED and source.sequencer == seen:
+        # A reprocess request for a deleted object: nothing is there to read, and the record
+        # keeps its metadata. Only a new upload (a newer sequencer) brings the key back.
+        return Action.DUPLICATE
     if source.sequencer > seen or force:
         return Action.PROCESS
     # The same version again: a redelivery, or a retry after a failure.

@@ -10,7 +10,7 @@ from articles.aws import aws_errors
 from articles.models import KeyPoints
 from articles.observability import MetricUnit, count_fallback, logger, metrics
 from articles.pipeline.messages import parse_summarize_message
-from articles.records.models import Status, TokenUsage
+from articles.records.models import Status, TokenUsage, bounded_key_points
 from articles.tracing import tracer
 
 if TYPE_CHECKING:
@@ -65,15 +65,21 @@ def _cache_key(record: ArticleRecord, ctx: SummarizeContext) -> str:
 def _summarize(record: ArticleRecord, ctx: SummarizeContext) -> None:
     started = time.perf_counter()
     cache_key = _cache_key(record, ctx)
-    cached = ctx.repository.get_cached(cache_key)
+    # An answer this instance worked out but could not cache yet (the write failed) comes
+    # first: the retry, or the same content under another key, is not summarised again.
+    result = ctx.recent_answers.get(cache_key)
+    cached = None if result is not None else ctx.repository.get_cached(cache_key)
+    fresh = False
     if cached is not None:
         result = KeyPoints.model_validate(cached)
-        reused = True
-    else:
-        result = _run_summarizer(record, ctx)
-        reused = False
-        if result.fallback_reason is None:  # a degraded answer is not worth keeping
-            ctx.repository.put_cached(cache_key, result.model_dump(mode="json"))
+    elif result is None:
+        result = bounded_key_points(_run_summarizer(record, ctx))
+        fresh = True
+    reused = cached is not None
+    if not reused and result.fallback_reason is None:  # a degraded answer is not worth keeping
+        ctx.recent_answers.remember(cache_key, result)
+        ctx.repository.put_cached(cache_key, result.model_dump(mode="json"))
+        ctx.recent_answers.forget(cache_key)
 
     update: dict[str, Any] = {
         "status": Status.SUMMARIZED,
@@ -94,6 +100,7 @@ def _summarize(record: ArticleRecord, ctx: SummarizeContext) -> None:
             output_tokens=result.output_tokens or 0,
             cost_usd=result.cost_usd,
         )
+    if fresh:
         _count_usage(result)
     ctx.repository.save(record.model_copy(update=update), expected_revision=record.revision)
 

@@ -14,12 +14,67 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from articles.models import ArticleMetadata
 
+if TYPE_CHECKING:
+    from typing import Self
+
+    from articles.models import KeyPoints
+
 SEQUENCER_WIDTH = 64
+
+# The most a record keeps of each text field, in characters, and of each list, in items and
+# characters per item. A DynamoDB item stops at 400 KB; with these every record stays under
+# a quarter of it whatever the article is (a 300,000-character sentence, a title the length
+# of a page). Longer values are cut at a word boundary and end with an ellipsis.
+TEXT_LIMITS: dict[str, int] = {
+    "title": 500,
+    "site_name": 200,
+    "url": 2048,
+    "description": 1000,
+    "published": 64,
+    "language": 16,
+    "summary": 1500,
+}
+LIST_LIMITS: dict[str, tuple[int, int]] = {
+    "authors": (20, 200),
+    "key_points": (10, 1000),
+    "keywords": (20, 100),
+}
+ELLIPSIS = "…"
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` characters: cut at the last word boundary that fits (or
+    mid-word when a single word is that long), then an ellipsis."""
+    if len(text) <= limit:
+        return text
+    head = text[: limit - len(ELLIPSIS)]
+    space = head.rfind(" ")
+    if space > limit // 2:
+        head = head[:space]
+    return head.rstrip(" ,;:-–—") + ELLIPSIS
+
+
+def _clip_list(items: list[str], count: int, chars: int) -> list[str]:
+    return [clip(item, chars) for item in items[:count]]
+
+
+def bounded_key_points(points: KeyPoints) -> KeyPoints:
+    """What a summarizer wrote, within the bounds the record keeps (for record and cache)."""
+    count, chars = LIST_LIMITS["key_points"]
+    words_count, word_chars = LIST_LIMITS["keywords"]
+    return points.model_copy(
+        update={
+            "summary": clip(points.summary, TEXT_LIMITS["summary"]),
+            "key_points": _clip_list(points.key_points, count, chars),
+            "keywords": _clip_list(points.keywords, words_count, word_chars),
+        }
+    )
 
 
 class Status(StrEnum):
@@ -117,6 +172,23 @@ class ArticleFields(ArticleMetadata):
     attempts: int = 0
     created_at: str
     updated_at: str
+
+    @model_validator(mode="after")
+    def _within_bounds(self) -> Self:
+        """Cut every text field and list to its limit (TEXT_LIMITS, LIST_LIMITS)."""
+        for name, limit in TEXT_LIMITS.items():
+            value = getattr(self, name)
+            if value is not None and len(value) > limit:
+                setattr(self, name, clip(value, limit))
+        for name, (count, chars) in LIST_LIMITS.items():
+            items = getattr(self, name)
+            if len(items) > count or any(len(item) > chars for item in items):
+                setattr(self, name, _clip_list(items, count, chars))
+        return self
+
+    def within_bounds(self) -> Self:
+        """A copy validated again, so fields set by ``model_copy(update=...)`` are bounded."""
+        return type(self).model_validate(self.model_dump())
 
 
 class ArticleRecord(ArticleFields):

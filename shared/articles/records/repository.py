@@ -111,7 +111,7 @@ class ArticleRepository:
         """
         stored = record.model_copy(
             update={"revision": (expected_revision or 0) + 1, "updated_at": utc_now()}
-        )
+        ).within_bounds()
         data = stored.model_dump(mode="json", exclude_none=True)
         data.update(_index_keys(stored))
         if expected_revision is None:
