@@ -43,8 +43,9 @@ import pytest  # noqa: E402
 from botocore.client import BaseClient  # noqa: E402
 from local_stack import make_articles  # noqa: E402
 
-# Published us-east-1 prices (USD), read on the date below; storage is not per article.
-PRICES_AS_OF = "2026-12"
+# Published us-east-1 prices (USD) from the list as of the date below (check the current
+# price pages before relying on them); storage is not per article.
+PRICES_AS_OF = "2024-12"
 LAMBDA_GB_SECOND_ARM = 0.0000133334
 LAMBDA_REQUEST = 0.20 / 1_000_000
 S3_PUT_CLASS = 0.005 / 1_000  # PUT, COPY, POST, LIST

@@ -233,14 +233,14 @@ class StackRun:
     dead_letters: int
 
 
-def _clients(aws_port: int) -> tuple[Any, Any]:
+def _clients(aws_port: int) -> tuple[Any, Any, Any]:
     options = {
         "endpoint_url": f"http://127.0.0.1:{aws_port}",
         "region_name": "us-east-1",
         "aws_access_key_id": "testing",
         "aws_secret_access_key": "testing",
     }
-    return boto3.client("s3", **options), boto3.client("sqs", **options)
+    return tuple(boto3.client(service, **options) for service in ("s3", "sqs", "cloudformation"))
 
 
 def _depths(sqs: Any, urls: list[str]) -> list[int]:
@@ -259,8 +259,9 @@ def _depths(sqs: Any, urls: list[str]) -> list[int]:
 def time_stack(
     paths: list[Path], stack: subprocess.Popen, aws_port: int, api_port: int
 ) -> StackRun:
-    s3, sqs = _clients(aws_port)
-    (bucket,) = [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    s3, sqs, cloudformation = _clients(aws_port)
+    (deployed,) = cloudformation.describe_stacks()["Stacks"]  # the template's own answer
+    (bucket,) = [o["OutputValue"] for o in deployed["Outputs"] if o["OutputKey"] == "BucketName"]
     urls = sqs.list_queues()["QueueUrls"]
     work = [url for url in urls if "DeadLetter" not in url and "dlq" not in url.lower()]
     dead = [url for url in urls if url not in work]

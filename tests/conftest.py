@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -30,3 +32,16 @@ def load_function(name: str) -> ModuleType:
     from articles_cli.local.dispatcher import load_module
 
     return load_module(ROOT / "functions" / name / "app.py")
+
+
+def python_output(code: str, env: dict[str, str]) -> str:
+    """What ``code`` prints in a fresh interpreter with only ``env`` (and PATH) set."""
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", **env},
+    )
+    return result.stdout

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import tomllib
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, python_output
 
 
 def _names(requirements: list[str]) -> set[str]:
@@ -35,15 +33,7 @@ def test_api_function_does_not_load_the_engines() -> None:
         "or m.startswith(('articles.extraction', 'articles.keypoints')))\n"
         "print(','.join(heavy))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"POWERTOOLS_TRACE_DISABLED": "true", "PATH": "/usr/bin:/bin"},
-    )
-    assert result.stdout.strip() == ""
+    assert python_output(code, {"POWERTOOLS_TRACE_DISABLED": "true"}).strip() == ""
 
 
 def test_the_web_page_ships_with_the_package_and_the_layer() -> None:

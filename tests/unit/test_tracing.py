@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import python_output
 
 PROBE = (
     "import sys\n"
@@ -23,15 +20,7 @@ PROBE = (
 
 
 def _probe(env: dict[str, str]) -> list[str]:
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"PATH": "/usr/bin:/bin", "AWS_DEFAULT_REGION": "us-east-1", **env},
-    )
-    return result.stdout.split()
+    return python_output(PROBE, {"AWS_DEFAULT_REGION": "us-east-1", **env}).split()
 
 
 @pytest.mark.parametrize(
