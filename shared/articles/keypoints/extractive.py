@@ -129,7 +129,7 @@ class _Candidate:
         words = text.split()
         if len(words) <= MAX_NO_COMMENT_WORDS and _NO_COMMENT.search(text):
             return False
-        return len(words) >= MIN_POINT_WORDS and _lower_case_words(words) >= MIN_LOWER_WORDS
+        return len(words) >= MIN_POINT_WORDS and _has_lower_case_words(words, MIN_LOWER_WORDS)
 
     def stands_alone(self) -> bool:
         """Whether the point reads without the sentence before it: it does not point back
@@ -156,11 +156,17 @@ MAX_NO_COMMENT_WORDS = 15
 _OPENING_MARKS = "\"'“‘«(["
 
 
-def _lower_case_words(words: list[str]) -> int:
-    """How many of the words are written in lower case (a word of a script without case
-    counts); figures are not words here."""
-    initials = [w.lstrip(_OPENING_MARKS)[:1] for w in words]
-    return sum(c.isalpha() and not c.isupper() for c in initials)
+def _has_lower_case_words(words: list[str], needed: int) -> bool:
+    """Whether at least ``needed`` of the words are written in lower case (a word of a
+    script without case counts); figures are not words here."""
+    found = 0
+    for w in words:
+        initial = w.lstrip(_OPENING_MARKS)[:1]
+        if initial.isalpha() and not initial.isupper():
+            found += 1
+            if found >= needed:
+                return True
+    return False
 
 
 # A person's name: two to four capitalised words ("Judge Sarah Whitfield", "Mark Zuckerberg"),
@@ -448,22 +454,29 @@ def _centrality(cands: list[_Candidate], w: Weights) -> list[float]:
     paragraph's sum, and the sum of the paragraph so far, built up in one pass.
     """
     units = _unit_vectors(cands)
-    story: defaultdict[str, float] = defaultdict(float)
     paragraphs: defaultdict[int, defaultdict[str, float]] = defaultdict(_vector)
     for c, u in zip(cands, units, strict=True):
-        _add(story, u)
         _add(paragraphs[c.paragraph], u)
+    if len(paragraphs) == 1:  # a text with no paragraph breaks
+        story = paragraphs[cands[0].paragraph]
+    else:
+        story = _vector()
+        for total in paragraphs.values():
+            _add(story, total)
+    sizes = Counter(c.paragraph for c in cands)
     out = []
     so_far, current = _vector(), -1
     for c, u in zip(cands, units, strict=True):
-        if c.paragraph != current:
-            so_far, current = _vector(), c.paragraph
         own = 1.0 if u else 0.0  # a unit vector's dot product with itself (none if empty)
-        in_paragraph = _dot(u, paragraphs[c.paragraph]) - own
-        earlier = _dot(u, so_far)
+        in_paragraph = earlier = 0.0
+        if sizes[c.paragraph] > 1:
+            if c.paragraph != current:
+                so_far, current = _vector(), c.paragraph
+            in_paragraph = _dot(u, paragraphs[c.paragraph]) - own
+            earlier = _dot(u, so_far)
+            _add(so_far, u)
         elsewhere = _dot(u, story) - own - in_paragraph
         out.append(w.later * (in_paragraph - earlier) + w.earlier * earlier + w.across * elsewhere)
-        _add(so_far, u)
     return out
 
 
