@@ -39,6 +39,11 @@ ATTEMPTS = 3
 BASE_DELAY_SECONDS = 0.2
 
 
+def pause(seconds: float) -> None:
+    """The wait between attempts (tests replace it)."""
+    time.sleep(seconds)
+
+
 def entry(detail: ArticleEventDetail, bus_name: str) -> dict[str, Any]:
     """The PutEvents entry of one event."""
     return {
@@ -57,7 +62,7 @@ class EventPublisher:
     bus_name: str = DEFAULT_EVENT_BUS_NAME
     attempts: int = ATTEMPTS
     base_delay: float = BASE_DELAY_SECONDS
-    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    sleep: Callable[[float], None] | None = field(default=None, repr=False)  # default: pause
 
     def publish(self, record: ArticleRecord) -> ArticleRecord:
         """Send the events stored on ``record`` (as it was last written) and clear them.
@@ -122,4 +127,4 @@ class EventPublisher:
                 waiting = [waiting[position] for position in refused]
                 if attempt == self.attempts:
                     raise StorageError(f"events put_events refused {len(waiting)} of the entries")
-            self.sleep(self.base_delay * 4 ** (attempt - 1))
+            (self.sleep or pause)(self.base_delay * 4 ** (attempt - 1))

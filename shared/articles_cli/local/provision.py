@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from mypy_boto3_apigateway import APIGatewayClient
     from mypy_boto3_cloudformation import CloudFormationClient
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sqs import SQSClient
@@ -151,6 +152,7 @@ class Clients:
     cloudformation: CloudFormationClient
     lambda_: LambdaClient
     apigateway: APIGatewayClient
+    events: EventBridgeClient
 
     @classmethod
     def from_session(cls, endpoint_url: str | None, region: str) -> Clients:
@@ -166,6 +168,7 @@ class Clients:
             cloudformation=client("cloudformation"),
             lambda_=client("lambda"),
             apigateway=client("apigateway"),
+            events=client("events"),
         )
 
 
