@@ -111,6 +111,8 @@ def send_left_events(
     for article_id in repository.ids_with_pending_events(before):
         if len(report.events_sent) + len(report.events_unsent) >= MAX_RECORDS_PER_RUN:
             break
+        if article_id in report.failed:
+            continue  # ended by this run, which has just tried to send its event
         record = repository.get(article_id)  # the index may lag behind the table
         if record is None or not record.pending_events or record.updated_at >= before:
             continue  # sent meanwhile, or written again: its stage sends them
