@@ -12,10 +12,8 @@ import time
 import urllib.parse
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from articles.records.models import LIST_LIMITS, TEXT_LIMITS
@@ -59,19 +57,9 @@ def _assert_bounded(record: dict[str, Any]) -> None:
         assert len(values) <= count and all(len(value) <= chars for value in values), name
 
 
-def test_every_hostile_case_ends_as_it_must_through_the_stack(
-    quiet_stack: RunningStack, tmp_path: Path
-) -> None:
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=quiet_stack.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    (bucket,) = [
-        b["Name"] for b in s3.list_buckets()["Buckets"] if b["Name"].startswith("article-pipeline-")
-    ]
+def test_every_hostile_case_ends_as_it_must_through_the_stack(quiet_stack: RunningStack) -> None:
+    s3 = quiet_stack.s3()
+    bucket = quiet_stack.bucket()
     assert len({case.key for case in BATCH}) == len(BATCH) >= 50
     cases: dict[str, Case] = {}
     started = time.monotonic()
