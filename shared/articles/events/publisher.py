@@ -29,6 +29,8 @@ from articles.events.models import detail_type
 from articles.observability import MetricUnit, logger, metrics
 
 if TYPE_CHECKING:
+    from mypy_boto3_events.type_defs import PutEventsRequestEntryTypeDef
+
     from articles.events.models import ArticleEventDetail
     from articles.records.models import ArticleRecord
     from articles.records.repository import ArticleRepository
@@ -44,7 +46,7 @@ def pause(seconds: float) -> None:
     time.sleep(seconds)
 
 
-def entry(detail: ArticleEventDetail, bus_name: str) -> dict[str, Any]:
+def entry(detail: ArticleEventDetail, bus_name: str) -> PutEventsRequestEntryTypeDef:
     """The PutEvents entry of one event."""
     return {
         "Source": EVENT_SOURCE,
