@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from articles.aws import AwsClients, aws_errors, failed_entries
 from articles.constants import DEFAULT_EVENT_BUS_NAME, EVENT_SOURCE
