@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import subprocess
 import sys
@@ -183,6 +184,62 @@ def test_time_budget_never_fires_after_its_block():
         with contextlib.suppress(errors.ExtractionTimeoutError), time_budget(0.002):
             _busy(0.002)
         _busy(0.003)  # a stray exception would surface here, outside any budget
+
+
+def test_budgets_share_one_watchdog_thread():
+    with time_budget(5):
+        pass
+    before = threading.active_count()
+    for _ in range(300):
+        with time_budget(5):
+            _busy(0)
+    assert threading.active_count() == before
+    assert [t.name for t in threading.enumerate()].count("extraction-budget") == 1
+
+
+def test_budgets_in_several_threads_each_end_their_own_block():
+    """A short budget in one thread fires there only; longer ones in other threads, running
+    at the same time, finish their work untouched."""
+    results: dict[str, object] = {}
+
+    def run(name: str, seconds: float, work: float) -> None:
+        try:
+            with time_budget(seconds):
+                _busy(work)
+            results[name] = "finished"
+        except errors.ExtractionTimeoutError as exc:
+            results[name] = exc
+
+    workers = [
+        threading.Thread(target=run, args=("short", 0.1, 3)),
+        threading.Thread(target=run, args=("long-a", 10, 0.4)),
+        threading.Thread(target=run, args=("long-b", 10, 0.6)),
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(30)
+    assert isinstance(results["short"], errors.ExtractionTimeoutError)
+    assert results["long-a"] == "finished"
+    assert results["long-b"] == "finished"
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
+def test_time_budget_holds_in_a_forked_child():
+    with time_budget(5):  # the parent's watchdog thread is running when the child is forked
+        pass
+    pid = os.fork()
+    if pid == 0:  # the child: exit 0 only if its own budget fired
+        code = 1
+        try:
+            with time_budget(0.1):
+                _busy(3)
+        except errors.ExtractionTimeoutError:
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
 
 
 def test_slow_pdf_in_a_thread_stops_at_the_budget_with_its_own_code():
