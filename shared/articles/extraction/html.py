@@ -185,13 +185,14 @@ def _header_metadata(
     """Bylines and datelines among the body's first lines: metadata, not body."""
     authors, published = list(metadata.authors), metadata.published
     kept: list[str] = []
-    for position, block in enumerate(blocks):
+    for block in blocks[:HEADER_LINES]:
         header = read_header_line(block, site_name=metadata.site_name)
-        if position < HEADER_LINES and header is not None:
+        if header is not None:
             authors = authors or header.authors
             published = published or header.published
             continue
         kept.append(block)
+    kept.extend(blocks[HEADER_LINES:])
     update = {"authors": authors, "published": published}
     return kept, metadata.model_copy(update=update)
 
