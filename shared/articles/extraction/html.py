@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import TYPE_CHECKING
 
 from articles.errors import CorruptDocumentError, NoTextFoundError
@@ -13,6 +14,7 @@ from articles.extraction.page_metadata import headings
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
+    from trafilatura.settings import Extractor
 
     from articles.models import ArticleMetadata
 
@@ -94,23 +96,28 @@ def render_blocks(blocks: list[str]) -> str:
     return "".join(out)
 
 
+@cache
+def _options(*, fast: bool, precision: bool) -> Extractor:
+    """trafilatura's settings for one strategy, built once (it reads its configuration each
+    time otherwise); trafilatura never changes a settings object it is given."""
+    from trafilatura.settings import Extractor
+
+    return Extractor(
+        output_format="txt",
+        fast=fast,
+        precision=precision,
+        comments=False,
+        tables=True,
+        images=False,
+        links=False,
+        with_metadata=False,
+    )
+
+
 def _trafilatura(tree: HtmlElement, *, fast: bool, precision: bool) -> str:
     import trafilatura
 
-    return (
-        trafilatura.extract(
-            tree,
-            output_format="txt",
-            fast=fast,
-            favor_precision=precision,
-            include_comments=False,
-            include_tables=True,
-            include_images=False,
-            include_links=False,
-            with_metadata=False,
-        )
-        or ""
-    )
+    return trafilatura.extract(tree, options=_options(fast=fast, precision=precision)) or ""
 
 
 def _blocks(raw: str) -> list[str]:
