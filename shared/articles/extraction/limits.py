@@ -79,7 +79,7 @@ class _Watch:
         self.done = False
 
     def where(self, frames: dict[int, FrameType]) -> str:
-        """ "inside" the block, "leaving" it (its exit code is running) or "gone" past it."""
+        """ "inside" the block, "leaving" it (or still entering it) or "gone" past it."""
         frame = frames.get(self.target)
         while frame is not None:
             if frame.f_code in _EXIT_CODES:
@@ -95,22 +95,24 @@ class _Watchdog:
     costs a lock and a set entry, not a thread start (which a busy machine makes slow)."""
 
     def __init__(self) -> None:
-        self._wake = threading.Condition(threading.Lock())
+        self.reset()
+
+    def reset(self) -> None:
+        """Start afresh (also in a forked child, which inherits the state but not the thread,
+        and maybe a lock the thread held)."""
+        # Working threads take the bare lock, whose acquire and release are C calls: the
+        # watchdog's exception can reach a thread between any two Python instructions, and
+        # one landing inside a Python-level __enter__ (Condition's) just after the acquire
+        # would leave the lock held for good.
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
         self._watches: set[_Watch] = set()
         self._thread: threading.Thread | None = None
         self._until: float | None = None  # when the thread wakes next (None: when woken)
 
-    def reset(self) -> None:
-        """Start afresh: a forked child inherits the state but not the thread (and maybe a
-        lock the thread held)."""
-        self._wake = threading.Condition(threading.Lock())
-        self._watches = set()
-        self._thread = None
-        self._until = None
-
     def watch(self, seconds: float, owner: FrameType | None) -> _Watch:
         watch = _Watch(seconds, owner)
-        with self._wake:
+        with self._lock:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(
                     target=self._run, name="extraction-budget", daemon=True
@@ -124,7 +126,7 @@ class _Watchdog:
         return watch
 
     def _run(self) -> None:
-        with self._wake:
+        with self._lock:
             while True:
                 now = time.monotonic()
                 due = [w for w in self._watches if w.deadline <= now]
@@ -152,7 +154,7 @@ class _Watchdog:
         """Stop watching (nothing is raised once this returns); True if the budget ran out."""
         while True:
             try:
-                with self._wake:
+                with self._lock:
                     self._forget(watch)
                     fired = watch.fired
                 if fired:
@@ -192,12 +194,16 @@ def time_budget(seconds: float | None) -> Iterator[None]:
         raise ExtractionTimeoutError(message)
 
 
-# Code that runs while the block is being left: the watchdog holds its fire there.
+# Code that runs while the block is being entered or left: the watchdog holds its fire there
+# (raised in the context manager's __enter__, after the generator has reached its yield, the
+# exception would escape the block's clean-up unconverted).
 _EXIT_CODES = frozenset(
     {
+        _Watchdog.watch.__code__,
         _Watchdog.stop.__code__,
         _Watchdog._forget.__code__,
         time_budget.__wrapped__.__code__,  # type: ignore[attr-defined]
+        contextlib._GeneratorContextManager.__enter__.__code__,
         contextlib._GeneratorContextManager.__exit__.__code__,
     }
 )

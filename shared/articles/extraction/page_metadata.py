@@ -214,8 +214,8 @@ def _title(page: PageSources, site_name: str | None) -> str | None:
                 return heading
     if declared:
         return declared[0]
-    title = h1[0] if h1 else page_title
-    return _strip_site_suffix(title, site_name) if title else None
+    shown_title = h1[0] if h1 else page_title
+    return _strip_site_suffix(shown_title, site_name) if shown_title else None
 
 
 @cache
