@@ -107,6 +107,14 @@ def _watch(args: argparse.Namespace, client: ApiClient) -> int:
 
     records = AllRecords(client)
     try:
+        for item in records.poll():
+            on_change(item)
+        if not live:
+            print(
+                "articles: watching every article in progress or starting from now (Ctrl-C stops)",
+                file=sys.stderr,
+                flush=True,
+            )
         follow(
             records.poll,
             lambda: list(records.tracked.values()),
