@@ -32,7 +32,7 @@ import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import boto3
 from botocore.exceptions import ClientError
@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.literals import BucketLocationConstraintType
     from mypy_boto3_sqs import SQSClient
 
 STACK_NAME = "article-pipeline-local"
@@ -382,7 +383,8 @@ def _create_bucket(s3: S3Client, name: str) -> None:
     if region == "us-east-1":
         s3.create_bucket(Bucket=name)
     else:
-        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+        location = cast("BucketLocationConstraintType", region)  # any region the client names
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": location})
 
 
 class _DropUnsupported(logging.Filter):
