@@ -19,7 +19,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import boto3
 import pytest
 
 from articles.records.models import record_id
@@ -46,20 +45,6 @@ def articles(*argv: str, timeout: float = TIMEOUT) -> subprocess.CompletedProces
         text=True,
         timeout=timeout,
         check=False,
-    )
-
-
-def _bucket(stack: RunningStack) -> str:
-    return str(stack.get("/articles?limit=1")["items"][0]["source"]["bucket"])
-
-
-def _s3(stack: RunningStack) -> object:
-    return boto3.client(
-        "s3",
-        endpoint_url=stack.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
     )
 
 
@@ -90,7 +75,7 @@ def test_upload_wait_prints_one_line_per_article_and_fails_for_the_bad_one(
     assert result.returncode == 1, result.stderr  # not all SUMMARIZED
     lines = result.stdout.splitlines()
     assert len(lines) == 4, result.stdout
-    bucket = _bucket(stack)
+    bucket = stack.bucket()
     seen = {}
     for line in lines:
         id_, status, key, *rest = re.split(r"\s{2,}", line)
@@ -110,7 +95,7 @@ def test_upload_wait_prints_one_line_per_article_and_fails_for_the_bad_one(
 
 
 def _lines(stream: object, into: queue.Queue[str]) -> None:
-    for line in stream:  # type: ignore[attr-defined]
+    for line in stream:
         into.put(line)
 
 
@@ -130,7 +115,7 @@ def test_watch_sees_the_transitions(stack: RunningStack, tmp_path: Path) -> None
         lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=_lines, args=(watch.stdout, lines), daemon=True).start()
 
-        bucket = _bucket(stack)
+        bucket = stack.bucket()
         keys = {"incoming/watch/trains.txt": "SUMMARIZED", "incoming/watch/bad.pdf": "FAILED"}
         aws = shutil.which("aws")
         if aws:
@@ -143,11 +128,11 @@ def test_watch_sees_the_transitions(stack: RunningStack, tmp_path: Path) -> None
                 env={**child_environment(), "AWS_ACCESS_KEY_ID": "testing",
                      "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"},
             )  # fmt: skip
-        s3 = _s3(stack)
+        s3 = stack.s3()
         s3.upload_file(
             str(SAMPLES / "night-trains-return.txt"), bucket, "incoming/watch/trains.txt"
-        )  # type: ignore[attr-defined]
-        s3.put_object(Bucket=bucket, Key="incoming/watch/bad.pdf", Body=BAD_PDF)  # type: ignore[attr-defined]
+        )
+        s3.put_object(Bucket=bucket, Key="incoming/watch/bad.pdf", Body=BAD_PDF)
 
         by_key: dict[str, list[str]] = {key: [] for key in keys}
         deadline = time.monotonic() + TIMEOUT
