@@ -226,6 +226,15 @@ def run(args: argparse.Namespace) -> int:
         return _wait(api, uploaded, args.timeout, args.interval)
     except CommandError as exc:
         return fail(exc)
+    except KeyboardInterrupt:
+        status_line(sys.stderr)("")  # off with the "waiting" line
+        pending = [t.id for t in uploaded if not t.done]
+        print(
+            f"articles: interrupted: {len(uploaded) - len(pending)} of {len(uploaded)} "
+            f"article(s) had ended; follow the rest with: articles watch {' '.join(pending)}",
+            file=sys.stderr,
+        )
+        return 130
 
 
 def _wait(api: ApiClient, uploaded: list[Tracked], timeout: float, interval: float) -> int:
