@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from mypy_boto3_apigateway import APIGatewayClient
     from mypy_boto3_cloudformation import CloudFormationClient
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_s3.literals import BucketLocationConstraintType
@@ -152,6 +153,7 @@ class Clients:
     cloudformation: CloudFormationClient
     lambda_: LambdaClient
     apigateway: APIGatewayClient
+    events: EventBridgeClient
 
     @classmethod
     def from_session(cls, endpoint_url: str | None, region: str) -> Clients:
@@ -167,6 +169,7 @@ class Clients:
             cloudformation=client("cloudformation"),
             lambda_=client("lambda"),
             apigateway=client("apigateway"),
+            events=client("events"),
         )
 
 
