@@ -56,7 +56,7 @@ def _routes(service: str) -> list[_Route]:
     """moto's URL table of one service: (pattern, handler), in moto's order."""
     routes = _Routes.by_service.get(service)
     if routes is None:
-        import moto.backends as backends
+        from moto import backends
 
         with _Routes.lock:
             backend_dict = backends.get_backend(service)  # type: ignore[call-overload]
@@ -103,7 +103,7 @@ class InProcessMoto:
         except HTTPException as exc:  # what moto's server turns into an error response
             status, headers, body = exc.code, exc.get_headers(), exc.get_body()
         self.answered += 1
-        return AWSResponse(str(request.url), status, headers, MockRawResponse(body))  # type: ignore[arg-type]
+        return AWSResponse(str(request.url), status, headers, MockRawResponse(body))
 
 
 def attach(events: BaseEventHooks, endpoint_url: str) -> InProcessMoto:
