@@ -42,6 +42,7 @@ format: venv
 
 typecheck: venv ## the domain package, then each handler on its own (all three are app.py)
 	$(BIN)/mypy
+	$(BIN)/mypy --strict -p articles
 	for handler in functions/*/app.py; do $(BIN)/mypy "$$handler" || exit 1; done
 
 check: lint typecheck test

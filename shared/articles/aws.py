@@ -32,10 +32,11 @@ if TYPE_CHECKING:
 
     from mypy_boto3_bedrock_runtime import BedrockRuntimeClient
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_s3 import S3Client
     from mypy_boto3_sqs import SQSClient
 
-Service = Literal["s3", "sqs", "dynamodb", "bedrock-runtime"]
+Service = Literal["s3", "sqs", "dynamodb", "bedrock-runtime", "events"]
 ClientT = TypeVar("ClientT")
 
 # S3 answers a missing key or version with any of these, depending on the operation (a HEAD
@@ -69,6 +70,7 @@ class AwsClients:
     sqs: _Client[SQSClient] = _Client("sqs")
     dynamodb: _Client[DynamoDBClient] = _Client("dynamodb")
     bedrock_runtime: _Client[BedrockRuntimeClient] = _Client("bedrock-runtime")
+    events: _Client[EventBridgeClient] = _Client("events")
 
     def __init__(
         self,
@@ -77,6 +79,7 @@ class AwsClients:
         sqs: SQSClient | None = None,
         dynamodb: DynamoDBClient | None = None,
         bedrock_runtime: BedrockRuntimeClient | None = None,
+        events: EventBridgeClient | None = None,
         config: Mapping[Service, Mapping[str, Any]] | None = None,
     ) -> None:
         given: dict[Service, Any] = {
@@ -84,6 +87,7 @@ class AwsClients:
             "sqs": sqs,
             "dynamodb": dynamodb,
             "bedrock-runtime": bedrock_runtime,
+            "events": events,
         }
         self._clients = {service: c for service, c in given.items() if c is not None}
         self._config = dict(config or {})
@@ -151,3 +155,23 @@ def aws_errors(service: str, operation: str, *, subject: str = "") -> Iterator[N
         yield
     except (BotoCoreError, ClientError) as exc:
         raise translate(exc, service=service, operation=operation, subject=subject) from exc
+
+
+def failed_entries(response: Mapping[str, Any], *, service: str, operation: str) -> list[int]:
+    """The positions of the entries a batch call refused (EventBridge's PutEvents answers 200
+    with ``FailedEntryCount`` and an ``ErrorCode`` on each refused entry), each logged as
+    :func:`translate` logs a failed call."""
+    failed = []
+    for position, entry in enumerate(response.get("Entries", [])):
+        if entry.get("ErrorCode"):
+            failed.append(position)
+            logger.warning(
+                "AWS call failed",
+                extra={
+                    "aws_service": service,
+                    "operation": operation,
+                    "aws_error_code": entry["ErrorCode"],
+                    "aws_detail": str(entry.get("ErrorMessage", "")),
+                },
+            )
+    return failed

@@ -36,3 +36,8 @@ DEFAULT_INCOMING_PREFIX: Final = "incoming/"
 # How callers authenticate to the API (template: ApiAuth); IAM unless the deployment says.
 ApiAuthName = Literal["IAM", "API_KEY", "NONE"]
 DEFAULT_API_AUTH: Final[ApiAuthName] = "IAM"
+
+# Completion events (articles.events): every terminal transition goes to this EventBridge bus
+# (template: EventBusName) with this source, which the functions' IAM policy also names.
+DEFAULT_EVENT_BUS_NAME: Final = "default"
+EVENT_SOURCE: Final = "article-pipeline"

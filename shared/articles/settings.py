@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from articles.constants import (
     DEFAULT_API_AUTH,
     DEFAULT_BEDROCK_MODEL_ID,
+    DEFAULT_EVENT_BUS_NAME,
     DEFAULT_INCOMING_PREFIX,
     DEFAULT_MAX_OBJECT_BYTES,
     DEFAULT_MAX_RECEIVE_COUNT,
@@ -40,6 +41,7 @@ __all__ = [
     "BucketSettings",
     "ConfigurationError",
     "EnvSettings",
+    "EventSettings",
     "ExtractSettings",
     "QueueStageSettings",
     "SummarizeSettings",
@@ -115,13 +117,26 @@ class TableSettings(EnvSettings):
     table_name: str = Field(min_length=1, alias="TABLE_NAME")
 
 
+# An event bus of this account and region, by name (template: EventBusName's AllowedPattern):
+# no wildcard or path can widen the IAM resource that names it.
+_EVENT_BUS = r"^[A-Za-z0-9._-]{1,256}$"
+
+
+class EventSettings(EnvSettings):
+    """A function that ends records publishes each terminal transition to this bus."""
+
+    event_bus_name: str = Field(
+        default=DEFAULT_EVENT_BUS_NAME, pattern=_EVENT_BUS, alias="EVENT_BUS_NAME"
+    )
+
+
 class BucketSettings(TableSettings):
     """A function that reads or writes objects in the articles bucket."""
 
     bucket_name: str = Field(min_length=1, alias="BUCKET_NAME")
 
 
-class QueueStageSettings(BucketSettings):
+class QueueStageSettings(BucketSettings, EventSettings):
     """A stage driven by an SQS queue, which delivers a message this many times at most."""
 
     max_receive_count: int = Field(
@@ -166,7 +181,7 @@ class ApiSettings(BucketSettings, UploadSettings):
         return origins
 
 
-class SweepSettings(TableSettings):
+class SweepSettings(TableSettings, EventSettings):
     stalled_after_minutes: int = Field(
         default=DEFAULT_STALLED_AFTER_MINUTES,
         ge=MIN_STALLED_AFTER_MINUTES,

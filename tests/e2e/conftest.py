@@ -61,6 +61,24 @@ class RunningStack:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def s3(self) -> Any:
+        """A boto3 S3 client on this stack's AWS endpoint, as a user would make one."""
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    def bucket(self) -> str:
+        """The stack's one article bucket (the banner names it too)."""
+        names = [b["Name"] for b in self.s3().list_buckets()["Buckets"]]
+        (bucket,) = [name for name in names if name.startswith("article-pipeline-")]
+        return bucket
+
 
 def child_environment() -> dict[str, str]:
     env = {

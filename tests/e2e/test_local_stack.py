@@ -14,7 +14,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from tests.e2e.conftest import BAD_PDF, SAMPLES, RunningStack, child_environment, port_open
@@ -42,15 +41,8 @@ def _wait_for_terminal(stack: RunningStack, keys: set[str]) -> dict[str, dict[st
 def test_uploaded_articles_come_back_over_http_then_the_stack_stops(
     stack: RunningStack, tmp_path: Path
 ) -> None:
-    s3 = boto3.client(
-        "s3",
-        endpoint_url=stack.endpoint,
-        region_name="us-east-1",
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    buckets = [b["Name"] for b in s3.list_buckets()["Buckets"]]
-    (bucket,) = [name for name in buckets if name.startswith("article-pipeline-")]
+    s3 = stack.s3()
+    bucket = stack.bucket()
     assert bucket in stack.log()  # the banner names it
 
     uploads = {

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
+from articles_cli.local import moto_eventbridge
 from articles_cli.local.provision import Clients, LocalStackResources, provision
 from tests.conftest import EVENTS, load_function
 
@@ -152,11 +153,15 @@ def sqs_event_from_messages(messages: list[dict[str, Any]], queue: str) -> dict[
 @contextlib.contextmanager
 def moto_stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[Stack]:
     """template.yaml deployed into moto as the local stack deploys it (SAM, CloudFormation)."""
-    with mock_aws():
-        clients = Clients.from_session(None, "us-east-1")
-        resources = provision(clients)
-        assert resources.bucket_name == BUCKET
-        yield Stack(resources, clients.s3, clients.sqs, clients.dynamodb, monkeypatch)
+    moto_eventbridge.install()
+    try:
+        with mock_aws():
+            clients = Clients.from_session(None, "us-east-1")
+            resources = provision(clients)
+            assert resources.bucket_name == BUCKET
+            yield Stack(resources, clients.s3, clients.sqs, clients.dynamodb, monkeypatch)
+    finally:
+        moto_eventbridge.uninstall()
 
 
 @pytest.fixture

@@ -145,10 +145,12 @@ def test_only_waiting_records_older_than_the_threshold_are_ended(stack: Stack) -
 class _MovesOnWhenWritten(ArticleRepository):
     """A stage writes the record between the sweep's read and its write."""
 
-    def save(self, record: ArticleRecord, *, expected_revision: int | None) -> ArticleRecord:
+    def save(
+        self, record: ArticleRecord, *, expected_revision: int | None, announce: bool = False
+    ) -> ArticleRecord:
         if record.status is Status.FAILED:
             raise ConcurrentUpdateError("the record changed")
-        return super().save(record, expected_revision=expected_revision)
+        return super().save(record, expected_revision=expected_revision, announce=announce)
 
 
 def test_a_record_that_moves_on_during_the_sweep_is_left_to_its_stage(stack: Stack) -> None:

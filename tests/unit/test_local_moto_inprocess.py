@@ -117,6 +117,20 @@ def test_dynamodb_and_sqs_answers_match_http(endpoint: str) -> None:
     assert attributes["Attributes"]["ApproximateNumberOfMessages"] == "0"
     assert handler.answered == 7
 
+    # An event put in-process reaches a rule's queue that a client over HTTP reads.
+    bus_theirs = network.client("events", endpoint_url=endpoint)
+    queue_arn = sqs_theirs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    bus_theirs.put_rule(Name="done", EventPattern='{"source": ["articles"]}')
+    bus_theirs.put_targets(Rule="done", Targets=[{"Id": "q", "Arn": queue_arn}])
+    put = direct.client("events", endpoint_url=endpoint).put_events(
+        Entries=[{"Source": "articles", "DetailType": "ArticleDone", "Detail": '{"id": "a"}'}]
+    )
+    assert put["FailedEntryCount"] == 0 and handler.answered == 8
+    delivered = sqs_theirs.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]
+    assert '"ArticleDone"' in delivered[0]["Body"]
+
 
 def test_other_endpoints_and_services_still_go_over_http(endpoint: str) -> None:
     session = boto3.session.Session(**CREDENTIALS)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote_plus, urlsplit
@@ -12,7 +16,7 @@ import pytest
 from moto import mock_aws
 
 from articles_cli.local import moto_events
-from articles_cli.local.cloudformation import TemplateError, load_template
+from articles_cli.local.cloudformation import TemplateError, check_parameters, load_template
 from articles_cli.local.dispatcher import Dispatcher
 from articles_cli.local.provision import (
     ARTIFACTS_BUCKET,
@@ -97,6 +101,65 @@ def test_every_output_resolves(stack: LocalStackResources) -> None:
     assert stack.outputs["TableName"] == stack.table_name
     assert stack.outputs["IngestQueueUrl"] == stack.queues["IngestQueue"].url
     assert stack.outputs["ApiUrl"].endswith(".execute-api.us-east-1.amazonaws.com/v1")
+
+
+@pytest.mark.parametrize(
+    ("pair", "message"),
+    [
+        (("KeyPointCount", "abc"), "is not a number"),
+        (("KeyPointCount", "nan"), "is not a number"),
+        (("KeyPointCount", "8"), "above MaxValue 7"),
+        (("KeyPointCount", "-1"), "below MinValue 0"),
+        (("MaxObjectBytes", "12"), "below MinValue 1024"),
+        (("IncomingPrefix", "incoming"), "does not match AllowedPattern"),
+        (("IncomingPrefix", "texts/x/"), "not under texts/"),
+        (("AlarmEmail", "someone"), "an email address, or empty"),
+        (("LogRetentionDays", "2"), "is not one of"),
+    ],
+)
+def test_parameter_values_are_checked_as_cloudformation_does(
+    pair: tuple[str, str], message: str
+) -> None:
+    name, value = pair
+    with pytest.raises(TemplateError, match=message) as caught:
+        check_parameters(TEMPLATE, {name: value})
+    assert str(caught.value).startswith(f"parameter {name}={value!r} ")
+
+
+def test_valid_parameter_values_pass() -> None:
+    check_parameters(
+        TEMPLATE,
+        {
+            "KeyPointCount": "0",
+            "MaxObjectBytes": "1024",
+            "IncomingPrefix": "drop/box/",
+            "AlarmEmail": "",
+            "BedrockModelId": "us.amazon.nova-lite-v1:0",
+            "LogRetentionDays": "14",
+        },
+    )
+
+
+def test_serve_refuses_a_bad_parameter_value_and_does_not_come_up() -> None:
+    ports = []
+    for _ in range(2):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            ports.append(str(sock.getsockname()[1]))
+    argv = ["serve", "--aws-port", ports[0], "--api-port", ports[1], "--no-samples"]
+    done = subprocess.run(
+        [sys.executable, "-m", "articles_cli.main", *argv, "--parameter", "KeyPointCount=abc"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "ARTICLES_"))},
+    )
+    err = done.stderr.strip().splitlines()
+    assert done.returncode != 0
+    assert err and err[-1].startswith("articles: error: parameter KeyPointCount="), err
+    assert "not a number" in err[-1] and "Traceback" not in done.stderr
+    assert "local stack up" not in done.stdout + done.stderr
 
 
 def test_unknown_references_and_parameters_fail_loudly(aws: Clients) -> None:

@@ -72,8 +72,15 @@ def test_each_function_reads_only_its_own_variables() -> None:
         "INCOMING_PREFIX",
         "CORS_ALLOW_ORIGINS",
     }
-    assert SweepSettings.variables() == ["TABLE_NAME", "STALLED_AFTER_MINUTES"]
+    assert set(SweepSettings.variables()) == {
+        "TABLE_NAME",
+        "STALLED_AFTER_MINUTES",
+        "EVENT_BUS_NAME",
+    }
     assert "SUMMARIZE_QUEUE_URL" not in SummarizeSettings.variables()
+    # The functions that end records publish their completion events.
+    assert "EVENT_BUS_NAME" in SummarizeSettings.variables()
+    assert "EVENT_BUS_NAME" in ExtractSettings.variables()
 
 
 def test_cors_origins_are_split_checked_and_trimmed() -> None:

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from articles import constants
-from articles.constants import MIN_STALLED_AFTER_MINUTES, TEXT_PREFIX
-from articles.records.repository import CACHE_EXPIRY_ATTRIBUTE
+from articles.constants import EVENT_SOURCE, MIN_STALLED_AFTER_MINUTES, TEXT_PREFIX
+from articles.records.repository import BY_PENDING_EVENT_INDEX, CACHE_EXPIRY_ATTRIBUTE
 from articles.settings import ApiSettings, ExtractSettings, SummarizeSettings, SweepSettings
 from articles_cli.local.cloudformation import load_template, package, sam_transform
 from tests.conftest import ROOT, load_function
@@ -485,17 +485,23 @@ def test_only_the_functions_that_need_them_get_write_access() -> None:
     assert "dynamodb:DeleteItem" not in everything
     assert "logs:CreateLogGroup" not in everything  # the template creates them, with retention
     assert "sqs:SendMessage" in by_function["ExtractFunction"]
-    # The sweep finds waiting records through the status index only and rewrites them whole.
+    # The sweep finds waiting records and records with unsent events through their indexes
+    # only, rewrites them whole, clears sent events and sends what was left.
     assert by_function["SweepFunction"] - RESOURCELESS_ACTIONS == {
         "dynamodb:Query",
         "dynamodb:GetItem",
         "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "events:PutEvents",
         "logs:CreateLogStream",
         "logs:PutLogEvents",
     }
     sweep = _function_roles()["SweepFunction"]
     (query,) = [st for st in _role_statements(sweep) if st["Action"] == "dynamodb:Query"]
-    assert query["Resource"] == {"Fn::Sub": "${ArticlesTable.Arn}/index/by-status"}
+    assert query["Resource"] == [
+        {"Fn::Sub": "${ArticlesTable.Arn}/index/by-status"},
+        {"Fn::Sub": "${ArticlesTable.Arn}/index/by-pending-event"},
+    ]
 
 
 def test_bedrock_is_granted_only_when_it_is_the_summarizer() -> None:
@@ -674,6 +680,75 @@ def test_the_template_defaults_are_the_code_defaults() -> None:
     assert PARAMETERS["Summarizer"]["Default"] == constants.DEFAULT_SUMMARIZER
     assert tuple(PARAMETERS["Summarizer"]["AllowedValues"]) == constants.SUMMARIZERS
     assert PARAMETERS["StalledAfterMinutes"]["Default"] == constants.DEFAULT_STALLED_AFTER_MINUTES
+    assert PARAMETERS["EventBusName"]["Default"] == constants.DEFAULT_EVENT_BUS_NAME
     for queue in QUEUE_FUNCTIONS.values():
         redrive = RESOURCES[queue]["Properties"]["RedrivePolicy"]
         assert redrive["maxReceiveCount"] == constants.DEFAULT_MAX_RECEIVE_COUNT
+
+
+# -- completion events ------------------------------------------------------------------------
+
+PUBLISHERS = {"ExtractFunction", "SummarizeFunction", "SweepFunction"}
+BUS_ARN = {
+    "Fn::Sub": "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}"
+    ":event-bus/${EventBusName}"
+}
+
+
+@pytest.mark.parametrize("bus", [None, "articles-done"])
+def test_only_the_functions_that_end_records_may_put_events_and_on_that_bus_only(
+    bus: str | None,
+) -> None:
+    """events:PutEvents for the three functions that end records, on the one bus the
+    EventBusName parameter names (the default bus unless set), with this source only."""
+    parameters = {"EventBusName": bus} if bus else {}
+    translated = _translated(**parameters)
+    for name, role in _function_roles(**parameters).items():
+        statements = [
+            st
+            for st in _role_statements(role, **parameters)
+            if any(a.startswith("events:") for a in _as_list(st["Action"]))
+        ]
+        if name not in PUBLISHERS:
+            assert statements == [], name
+            continue
+        (statement,) = statements
+        assert statement["Effect"] == "Allow"
+        assert _as_list(statement["Action"]) == ["events:PutEvents"], name
+        assert statement["Resource"] == BUS_ARN, name
+        assert statement["Condition"] == {"StringEquals": {"events:source": EVENT_SOURCE}}
+        function = translated["Resources"][name]["Properties"]
+        assert function["Environment"]["Variables"]["EVENT_BUS_NAME"] == {"Ref": "EventBusName"}
+    # The ARN's name is the parameter's value, which cannot widen it.
+    assert PARAMETERS["EventBusName"]["Default"] == "default"
+    pattern = PARAMETERS["EventBusName"]["AllowedPattern"]
+    for good in ("default", "articles-done", "team.articles_v2"):
+        assert re.fullmatch(pattern, good), good
+    for bad in ("*", "articles*", "a/b", "", "arn:aws:events:us-east-1:1:event-bus/x"):
+        assert not re.fullmatch(pattern, bad), bad
+
+
+def test_the_event_bus_resolves_to_the_named_bus_of_the_stack_account() -> None:
+    """The bus ARN as CloudFormation resolves it for a stack, with and without the parameter."""
+    from articles.settings import EventSettings
+
+    for value in ("default", "articles-done"):
+        resolved = BUS_ARN["Fn::Sub"].replace("${EventBusName}", value)
+        assert resolved.endswith(f":event-bus/{value}")
+        assert "*" not in resolved
+        assert EventSettings.from_env({"EVENT_BUS_NAME": value}).event_bus_name == value
+    assert EventSettings.from_env({}).event_bus_name == "default"
+    with pytest.raises(Exception, match="EVENT_BUS_NAME"):
+        EventSettings.from_env({"EVENT_BUS_NAME": "a/*"})
+
+
+def test_unsent_events_have_a_sparse_index_and_an_alarm() -> None:
+    table = RESOURCES["ArticlesTable"]["Properties"]
+    (index,) = [
+        i for i in table["GlobalSecondaryIndexes"] if i["IndexName"] == BY_PENDING_EVENT_INDEX
+    ]
+    assert index["Projection"] == {"ProjectionType": "KEYS_ONLY"}
+    assert [k["AttributeName"] for k in index["KeySchema"]] == ["pending_pk", "pending_sk"]
+    alarms = _of_type(_translated(), "AWS::CloudWatch::Alarm")
+    watched = set().union(*(_watched_metrics(alarm) for alarm in alarms.values()))
+    assert ("ArticlePipeline", "EventsUnpublished") in watched

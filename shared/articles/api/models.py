@@ -14,7 +14,7 @@ class ArticleView(ArticleFields):
 
     @classmethod
     def from_record(cls, record: ArticleRecord) -> ArticleView:
-        data = record.model_dump(exclude={"text_key", "revision"})
+        data = record.model_dump(exclude={"text_key", "revision", "pending_events"})
         return cls(**data, has_text=record.text_key is not None)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from articles.aws import AwsClients
+from articles.events.publisher import EventPublisher
 from articles.pipeline.failures import FailurePolicy
 from articles.records.repository import ArticleRepository
 from articles.settings import ExtractSettings, QueueStageSettings, SummarizeSettings
@@ -49,6 +50,7 @@ class PipelineContext(Generic[SettingsT]):
     repository: ArticleRepository
     clients: AwsClients
     failures: FailurePolicy
+    events: EventPublisher
     recent_answers: RecentAnswers = field(default_factory=RecentAnswers)
 
     @classmethod
@@ -57,9 +59,9 @@ class PipelineContext(Generic[SettingsT]):
     ) -> PipelineContext[SettingsT]:
         clients = clients or AwsClients()
         repository = ArticleRepository(settings.table_name, clients)
-        return cls(
-            settings, repository, clients, FailurePolicy(repository, settings.max_receive_count)
-        )
+        events = EventPublisher(repository, clients, settings.event_bus_name)
+        failures = FailurePolicy(repository, settings.max_receive_count, events)
+        return cls(settings, repository, clients, failures, events)
 
 
 ExtractContext = PipelineContext[ExtractSettings]

@@ -56,6 +56,8 @@ def process_creation(
     article_id = record_id(source.bucket, source.key)
     logger.set_correlation_id(article_id)
     existing = ctx.repository.get(article_id)
+    if existing is not None:  # events an earlier write could not send go out first
+        existing = ctx.events.publish(existing)
     action = decide_creation(existing, source, force=force)
     if action in (Action.STALE, Action.DUPLICATE):
         logger.info(f"{action.value} event ignored", extra={"key": source.key})
@@ -75,6 +77,7 @@ def process_creation(
         attempts=(existing.attempts + 1) if existing and same_version else 1,
         # Keep the old text pointer so the old text can be cleaned up when it changes.
         text_key=existing.text_key if existing else None,
+        pending_events=existing.pending_events if existing else [],
     )
     record = ctx.repository.save(record, expected_revision=existing.revision if existing else None)
     try:
@@ -183,6 +186,8 @@ def process_removal(source: SourceObject, ctx: ExtractContext) -> None:
     article_id = record_id(source.bucket, source.key)
     logger.set_correlation_id(article_id)
     existing = ctx.repository.get(article_id)
+    if existing is not None:
+        existing = ctx.events.publish(existing)
     action = decide_removal(existing, source)
     if action is not Action.PROCESS:
         logger.info(f"{action.value} removal ignored", extra={"key": source.key})
@@ -199,8 +204,11 @@ def process_removal(source: SourceObject, ctx: ExtractContext) -> None:
         record = existing.model_copy(
             update={"status": Status.DELETED, "source": kept_source, "text_key": None}
         )
-    ctx.repository.save(record, expected_revision=existing.revision if existing else None)
+    stored = ctx.repository.save(
+        record, expected_revision=existing.revision if existing else None, announce=True
+    )
     if existing is not None and existing.text_key:
         _delete_text(existing.text_key, ctx)
     metrics.add_metric(name="ArticlesDeleted", unit=MetricUnit.Count, value=1)
     logger.info("deleted", extra={"key": source.key})
+    ctx.events.publish(stored)

@@ -3,7 +3,8 @@
 Permanent errors end the record as FAILED and the message is acknowledged. Transient ones
 leave the record in its stage with the last error shown, and are raised so the queue
 redelivers; on the last allowed delivery the record becomes FAILED (retryable) before the
-message moves to the dead-letter queue, so nothing is left mid-way.
+message moves to the dead-letter queue, so nothing is left mid-way. Ending a record FAILED
+publishes its completion event (articles.events).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from articles.observability import count_failure, logger
 from articles.records.models import ErrorInfo, Status
 
 if TYPE_CHECKING:
+    from articles.events.publisher import EventPublisher
     from articles.records.models import ArticleRecord
     from articles.records.repository import ArticleRepository
 
@@ -27,6 +29,7 @@ MAX_ERROR_MESSAGE_CHARS = 1000
 class FailurePolicy:
     repository: ArticleRepository
     max_receive_count: int
+    events: EventPublisher
 
     def record(
         self, record: ArticleRecord, exc: Exception, *, stage: str, receive_count: int
@@ -49,13 +52,16 @@ class FailurePolicy:
             extra={"article_id": record.id, "stage": stage, "error_code": error.code},
         )
         try:
-            self.repository.save(
-                record.model_copy(update=update), expected_revision=record.revision
+            stored = self.repository.save(
+                record.model_copy(update=update), expected_revision=record.revision, announce=final
             )
         except ArticleError as save_error:
             logger.warning("could not record the failure", extra={"error_code": save_error.code})
             if not error.retryable:
                 raise save_error from error
+        else:
+            if final:
+                self.events.publish(stored)
         if final:
             count_failure(stage, error.code)
         if error.retryable:

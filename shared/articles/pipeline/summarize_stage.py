@@ -26,6 +26,8 @@ def handle_summarize_message(body: str, ctx: SummarizeContext, *, receive_count:
     request = parse_summarize_message(body)
     logger.set_correlation_id(request.id)
     record = ctx.repository.get(request.id)
+    if record is not None:  # events an earlier write could not send go out first
+        record = ctx.events.publish(record)
     if (
         record is None
         or not _awaiting_summary(record)
@@ -102,7 +104,9 @@ def _summarize(record: ArticleRecord, ctx: SummarizeContext) -> None:
         )
     if fresh:
         _count_usage(result)
-    ctx.repository.save(record.model_copy(update=update), expected_revision=record.revision)
+    stored = ctx.repository.save(
+        record.model_copy(update=update), expected_revision=record.revision, announce=True
+    )
 
     elapsed_ms = (time.perf_counter() - started) * 1000
     metrics.add_metric(name="ArticlesSummarized", unit=MetricUnit.Count, value=1)
@@ -120,6 +124,7 @@ def _summarize(record: ArticleRecord, ctx: SummarizeContext) -> None:
             "ms": round(elapsed_ms, 1),
         },
     )
+    ctx.events.publish(stored)
 
 
 def _count_usage(result: KeyPoints) -> None:

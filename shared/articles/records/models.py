@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field, model_validator
 
+from articles.events.models import ArticleEventDetail
 from articles.models import ArticleMetadata
 
 if TYPE_CHECKING:
@@ -196,3 +197,8 @@ class ArticleRecord(ArticleFields):
 
     text_key: str | None = Field(default=None, description="S3 key of the full text")
     revision: int = Field(default=0, description="optimistic-concurrency counter")
+    pending_events: list[ArticleEventDetail] = Field(
+        default_factory=list,
+        description="completion events written with a transition and not yet sent "
+        "(articles.events.publisher)",
+    )

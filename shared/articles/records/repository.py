@@ -9,6 +9,9 @@ Key design (see README, "Record store"):
   the index's write load moves on every month instead of piling onto one key forever.
 * GSI ``by-status``: ``status_pk`` = ``S#<status>#<yyyy-mm>``, same sort key, so a status filter
   reads only matching records.
+* GSI ``by-pending-event`` (sparse, keys only): ``pending_pk`` = ``EVENTS#<first hex digit of
+  the id>``, ``pending_sk`` = ``<updated_at>#<id>``, set only on records that hold completion
+  events not yet sent to EventBridge, so the sweep finds those without reading the others.
 * ``pk`` = ``META#months`` holds the set of months that have records, so listing skips empty
   months without probing them; ``pk`` = ``KEYPOINTS#<sha256>#<variant>`` caches key points by
   content, so identical text is never summarised twice.
@@ -25,6 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 from articles.aws import AwsClients, aws_errors
 from articles.errors import InvalidCursorError
+from articles.events.models import event_detail
+from articles.observability import logger
 from articles.records.cursor import Cursor, decode_cursor, encode_cursor
 from articles.records.models import ArticleRecord, Status, utc_now
 
@@ -34,6 +39,10 @@ if TYPE_CHECKING:
 MONTHS_KEY = "META#months"
 BY_CREATED_INDEX = "by-created"
 BY_STATUS_INDEX = "by-status"
+BY_PENDING_EVENT_INDEX = "by-pending-event"
+PENDING_SHARDS = "0123456789abcdef"  # record ids are hex: one index partition per first digit
+# Events a record keeps while EventBridge cannot take them; the oldest give way past this.
+MAX_PENDING_EVENTS = 20
 MAX_PAGE_SIZE = 100
 # Key-point cache items expire through DynamoDB's TTL on this attribute (template.yaml's
 # TimeToLiveSpecification); records never carry it.
@@ -53,12 +62,16 @@ def _month(timestamp: str) -> str:
 
 def _index_keys(record: ArticleRecord) -> dict[str, str]:
     month = _month(record.created_at)
-    return {
+    keys = {
         "pk": record.id,
         "list_pk": f"M#{month}",
         "status_pk": f"S#{record.status.value}#{month}",
         "created_sk": f"{record.created_at}#{record.id}",
     }
+    if record.pending_events:
+        keys["pending_pk"] = f"EVENTS#{record.id[0]}"
+        keys["pending_sk"] = f"{record.updated_at}#{record.id}"
+    return keys
 
 
 class ArticleRepository:
@@ -104,15 +117,32 @@ class ArticleRepository:
             return None
         return self._record_from_item(item)
 
-    def save(self, record: ArticleRecord, *, expected_revision: int | None) -> ArticleRecord:
+    def save(
+        self, record: ArticleRecord, *, expected_revision: int | None, announce: bool = False
+    ) -> ArticleRecord:
         """Write the whole record if nobody changed it since ``expected_revision`` was read.
 
         ``expected_revision=None`` means "create": it fails if the record exists already.
+        ``announce`` marks a terminal transition: its completion event is made from the record
+        as written and stored on it in the same write (``pending_events``), for
+        ``EventPublisher.publish`` to send. Events still pending from earlier writes are kept.
         """
         stored = record.model_copy(
             update={"revision": (expected_revision or 0) + 1, "updated_at": utc_now()}
         ).within_bounds()
+        if announce:
+            pending = [*stored.pending_events, event_detail(stored)]
+            if len(pending) > MAX_PENDING_EVENTS:
+                dropped = pending[:-MAX_PENDING_EVENTS]
+                logger.error(
+                    "unsent completion events dropped",
+                    extra={"article_id": stored.id, "event_ids": [d.event_id for d in dropped]},
+                )
+                pending = pending[-MAX_PENDING_EVENTS:]
+            stored = stored.model_copy(update={"pending_events": pending})
         data = stored.model_dump(mode="json", exclude_none=True)
+        if not stored.pending_events:
+            data.pop("pending_events", None)
         data.update(_index_keys(stored))
         if expected_revision is None:
             condition = "attribute_not_exists(pk)"
@@ -143,6 +173,44 @@ class ArticleRepository:
             ExpressionAttributeValues={":month": {"SS": [month]}},
         )
         self._known_months.add(month)
+
+    def clear_pending_events(self, record: ArticleRecord) -> None:
+        """Remove the events ``record`` held once they are sent, unless it was written since
+        (ConcurrentUpdateError): the revision stays, so no writer loses a race over this."""
+        self._call(
+            "update_item",
+            TableName=self.table_name,
+            Key={"pk": {"S": record.id}},
+            UpdateExpression="REMOVE pending_events, pending_pk, pending_sk",
+            ConditionExpression="revision = :expected",
+            ExpressionAttributeValues={":expected": {"N": str(record.revision)}},
+        )
+
+    def ids_with_pending_events(self, updated_before: str) -> Iterator[str]:
+        """Ids of records holding unsent completion events, last written before the cutoff.
+
+        Reads the sparse by-pending-event index (one small partition per shard, never a Scan);
+        the index is eventually consistent, so callers re-read the record before acting.
+        """
+        for shard in PENDING_SHARDS:
+            start_key: dict[str, Any] | None = None
+            while True:
+                kwargs: dict[str, Any] = {
+                    "TableName": self.table_name,
+                    "IndexName": BY_PENDING_EVENT_INDEX,
+                    "KeyConditionExpression": "pending_pk = :p AND pending_sk < :cutoff",
+                    "ExpressionAttributeValues": {
+                        ":p": {"S": f"EVENTS#{shard}"},
+                        ":cutoff": {"S": updated_before},
+                    },
+                }
+                if start_key:
+                    kwargs["ExclusiveStartKey"] = start_key
+                response = self._call("query", **kwargs)
+                yield from (item["pk"]["S"] for item in response["Items"])
+                start_key = response.get("LastEvaluatedKey")
+                if not start_key:
+                    break
 
     # -- key-point cache ---------------------------------------------------------------------
 

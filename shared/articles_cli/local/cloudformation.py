@@ -15,7 +15,9 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import math
 import os
+import re
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -48,14 +50,52 @@ def load_template(path: Path | str | None = None) -> dict[str, Any]:
 
 
 def check_parameters(template: dict[str, Any], values: dict[str, str]) -> None:
-    """Refuse unknown parameters and values outside AllowedValues, as CloudFormation does."""
+    """Refuse what CloudFormation refuses before it creates anything.
+
+    Unknown names, a ``Number`` that is not a number, values outside ``AllowedValues``,
+    ``MinValue``/``MaxValue``, ``MinLength``/``MaxLength``, or not matching the whole
+    ``AllowedPattern``. The message names the parameter and the constraint, and the template's
+    ``ConstraintDescription`` when it has one.
+    """
     declared = template.get("Parameters", {})
     for name, value in values.items():
         if name not in declared:
             raise TemplateError(f"unknown template parameter {name!r}")
-        allowed = declared[name].get("AllowedValues")
-        if allowed and value not in [str(item) for item in allowed]:
-            raise TemplateError(f"parameter {name}={value!r} is not one of {allowed}")
+        problem = _parameter_problem(declared[name], value)
+        if problem:
+            hint = declared[name].get("ConstraintDescription")
+            raise TemplateError(
+                f"parameter {name}={value!r} {problem}" + (f" ({hint})" if hint else "")
+            )
+
+
+def _parameter_problem(declaration: dict[str, Any], value: str) -> str | None:
+    """What is wrong with one value for one parameter declaration, or None."""
+    allowed = declaration.get("AllowedValues")
+    if allowed and value not in [str(item) for item in allowed]:
+        return f"is not one of {allowed}"
+    if declaration.get("Type") == "Number":
+        try:
+            number = float(value)
+        except ValueError:
+            return "is not a number"
+        if not math.isfinite(number):
+            return "is not a number"
+        low, high = declaration.get("MinValue"), declaration.get("MaxValue")
+        if low is not None and number < float(low):
+            return f"is below MinValue {low}"
+        if high is not None and number > float(high):
+            return f"is above MaxValue {high}"
+        return None
+    shortest, longest = declaration.get("MinLength"), declaration.get("MaxLength")
+    if shortest is not None and len(value) < int(shortest):
+        return f"is shorter than MinLength {shortest}"
+    if longest is not None and len(value) > int(longest):
+        return f"is longer than MaxLength {longest}"
+    pattern = declaration.get("AllowedPattern")
+    if pattern is not None and re.fullmatch(pattern, value) is None:
+        return f"does not match AllowedPattern {pattern}"
+    return None
 
 
 def package(

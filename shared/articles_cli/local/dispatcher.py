@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from types import ModuleType
 
     from mypy_boto3_sqs import SQSClient
-    from mypy_boto3_sqs.type_defs import MessageTypeDef
+    from mypy_boto3_sqs.type_defs import DeleteMessageBatchRequestEntryTypeDef, MessageTypeDef
 
     from articles_cli.local.provision import EventSource, FunctionSpec
 
@@ -201,7 +201,7 @@ class SqsPoller:
             error = f"{type(exc).__name__}: {exc}"
             log.warning("%s failed its batch of %d: %s", self.spec.logical_id, len(ids), error)
             failed = set(ids)
-        done = [
+        done: list[DeleteMessageBatchRequestEntryTypeDef] = [
             {"Id": str(index), "ReceiptHandle": m["ReceiptHandle"]}
             for index, m in enumerate(messages)
             if m["MessageId"] not in failed

@@ -111,8 +111,12 @@ class PlainFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         clock = self.formatTime(record, "%H:%M:%S")
         level = "" if record.levelno <= logging.INFO else f"{record.levelname}: "
-        stage = "api" if record.name.endswith(".api") else self.stage
-        return f"{clock}  {stage:<9} {'-':<24}  {level}{record.getMessage()}"
+        stage = self.stage
+        for name in ("api", "events"):  # articles_cli.local.api, articles_cli.local.events
+            if record.name.endswith(f".{name}"):
+                stage = name
+        article = str(getattr(record, "article_id", "-"))
+        return f"{clock}  {stage:<9} {article:<24}  {level}{record.getMessage()}"
 
 
 class DropMetricLines(io.TextIOBase):

@@ -1,4 +1,4 @@
-"""Answer the local stack's own S3, SQS and DynamoDB calls inside the process, without HTTP.
+"""Answer the local stack's own AWS calls inside the process, without HTTP.
 
 The local stack runs moto's server in its own process, so moto's backends (the buckets,
 queues and tables) are this process's objects, and the server's request handlers only read
@@ -37,12 +37,14 @@ if TYPE_CHECKING:
     from botocore.awsrequest import AWSPreparedRequest
     from botocore.hooks import BaseEventHooks
 
-# The services the functions call, and the AWS host moto's URL table expects for each (the
-# path, query, headers and body go to moto as the client sent them).
+# The services the functions call, by botocore's service id (as in the event name): moto's
+# backend and the AWS host its URL table expects (the path, query, headers and body go to moto
+# as the client sent them).
 SERVICES = {
-    "s3": "https://s3.amazonaws.com",
-    "sqs": "https://sqs.us-east-1.amazonaws.com",
-    "dynamodb": "https://dynamodb.us-east-1.amazonaws.com",
+    "s3": ("s3", "https://s3.amazonaws.com"),
+    "sqs": ("sqs", "https://sqs.us-east-1.amazonaws.com"),
+    "dynamodb": ("dynamodb", "https://dynamodb.us-east-1.amazonaws.com"),
+    "eventbridge": ("events", "https://events.us-east-1.amazonaws.com"),
 }
 _Route = tuple["re.Pattern[str]", "Callable[..., Any]"]
 
@@ -83,13 +85,13 @@ class InProcessMoto:
         url = str(request.url)
         if not url.startswith(self.endpoint_url + "/") and url != self.endpoint_url:
             return None
-        service = event_name.split(".")[1] if event_name.count(".") >= 1 else ""
-        base = SERVICES.get(service)
-        if base is None:
+        service_id = event_name.split(".")[1] if event_name.count(".") >= 1 else ""
+        if service_id not in SERVICES:
             return None
+        backend, base = SERVICES[service_id]
         path = url[len(self.endpoint_url) :].split("?", 1)[0] or "/"
         routed = base + path
-        for pattern, handler in _routes(service):
+        for pattern, handler in _routes(backend):
             if pattern.match(routed):
                 return self._answer(request, handler)
         return None

@@ -32,7 +32,7 @@ import re
 import warnings
 import zipfile
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import boto3
 from botocore.exceptions import ClientError
@@ -53,8 +53,10 @@ if TYPE_CHECKING:
     from mypy_boto3_apigateway import APIGatewayClient
     from mypy_boto3_cloudformation import CloudFormationClient
     from mypy_boto3_dynamodb import DynamoDBClient
+    from mypy_boto3_events import EventBridgeClient
     from mypy_boto3_lambda import LambdaClient
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.literals import BucketLocationConstraintType
     from mypy_boto3_sqs import SQSClient
 
 STACK_NAME = "article-pipeline-local"
@@ -151,6 +153,7 @@ class Clients:
     cloudformation: CloudFormationClient
     lambda_: LambdaClient
     apigateway: APIGatewayClient
+    events: EventBridgeClient
 
     @classmethod
     def from_session(cls, endpoint_url: str | None, region: str) -> Clients:
@@ -166,6 +169,7 @@ class Clients:
             cloudformation=client("cloudformation"),
             lambda_=client("lambda"),
             apigateway=client("apigateway"),
+            events=client("events"),
         )
 
 
@@ -382,7 +386,8 @@ def _create_bucket(s3: S3Client, name: str) -> None:
     if region == "us-east-1":
         s3.create_bucket(Bucket=name)
     else:
-        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": region})
+        location = cast("BucketLocationConstraintType", region)  # any region the client names
+        s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": location})
 
 
 class _DropUnsupported(logging.Filter):

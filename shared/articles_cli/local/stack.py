@@ -3,7 +3,8 @@
 ``LocalStack.start()`` starts a moto server, deploys the template into it (the SAM translator,
 then moto's CloudFormation: see ``provision``), points every AWS client of this process at it,
 then starts the dispatcher (the functions' SQS event-source mappings -> Extract/Summarize
-handlers) and the HTTP API (-> the function behind the REST API's integration). S3 delivers
+handlers), the HTTP API (-> the function behind the REST API's integration) and the event log
+(a rule on the functions' event bus -> a queue -> one line per completion event). S3 delivers
 upload notifications to the ingest queue itself, as in AWS. State lives in the moto server's
 memory: stopping the stack forgets every object, message and record. The functions' own S3,
 SQS and DynamoDB calls reach that moto in-process (``moto_inprocess``); every other client
@@ -27,13 +28,22 @@ from typing import TYPE_CHECKING, Any
 import boto3
 from moto.server import ThreadedMotoServer
 
+from articles.constants import DEFAULT_EVENT_BUS_NAME
 from articles.errors import ArticleError
 from articles.formats import content_type_for
 from articles.settings import get_settings
-from articles_cli.local import logs, moto_dynamodb, moto_events, moto_inprocess, moto_sqs
+from articles_cli.local import (
+    logs,
+    moto_dynamodb,
+    moto_eventbridge,
+    moto_events,
+    moto_inprocess,
+    moto_sqs,
+)
 from articles_cli.local.api_server import LocalApi
 from articles_cli.local.cloudformation import load_template
 from articles_cli.local.dispatcher import Dispatcher, load_handler
+from articles_cli.local.event_log import EventLog
 from articles_cli.local.provision import STACK_NAME, Clients, provision
 
 if TYPE_CHECKING:
@@ -130,6 +140,7 @@ class LocalStack:
         self.clients: Clients | None = None
         self.dispatcher: Dispatcher | None = None
         self.api: LocalApi | None = None
+        self.event_log: EventLog | None = None
         self.sample_keys: list[str] = []
 
     # -- start ---------------------------------------------------------------------------------
@@ -156,6 +167,7 @@ class LocalStack:
         self.configure_environment()
         moto_events.install()
         moto_sqs.install()
+        moto_eventbridge.install()
         moto_dynamodb.install()
         self.moto = ThreadedMotoServer(ip_address=opts.host, port=opts.aws_port, verbose=False)
         with contextlib.redirect_stdout(None):  # its "Starting a new Thread..." banner
@@ -217,6 +229,13 @@ class LocalStack:
         self.api.start()
         # The event source mappings' receives and deletes, like the functions' calls.
         moto_inprocess.attach(self.clients.sqs.meta.events, self.options.endpoint_url)
+        self.event_log = EventLog(
+            self.clients.sqs,
+            self.clients.events,
+            self.event_bus_name,
+            wait_seconds=self.options.poll_wait_seconds,
+        )
+        self.event_log.subscribe().start()
         self.dispatcher = Dispatcher(
             resources.functions,
             self.clients.sqs,
@@ -226,6 +245,13 @@ class LocalStack:
         self.dispatcher.start()
 
     # -- samples ---------------------------------------------------------------------------------
+
+    @property
+    def event_bus_name(self) -> str:
+        """The bus the functions publish to (their EVENT_BUS_NAME, from EventBusName)."""
+        assert self.resources is not None
+        environment = self.resources.merged_environment()
+        return environment.get("EVENT_BUS_NAME") or DEFAULT_EVENT_BUS_NAME
 
     @property
     def incoming_prefix(self) -> str:
@@ -268,6 +294,8 @@ class LocalStack:
                 f"  stack          {self.resources.stack_name}  (template.yaml, SAM-transformed)",
                 f"  bucket         {bucket}",
                 f"  table          {self.resources.table_name}",
+                f"  event bus      {self.event_bus_name}  (each completion event is a line "
+                "below: 'events')",
                 f"  web page       {api}/  (drop files there)",
                 f"  HTTP API       {api}",
                 "  state          in memory only: stopping the stack forgets everything",
@@ -298,6 +326,9 @@ class LocalStack:
         if self.dispatcher is not None:
             self.dispatcher.stop()
             self.dispatcher = None
+        if self.event_log is not None:
+            self.event_log.stop()
+            self.event_log = None
         if self.moto is not None:
             self.moto.stop()
             self.moto = None
