@@ -237,7 +237,12 @@ _LISTING = re.compile(
     r"when|where|admission)\s*:|\$\d+\s*[-–]\s*\$\d+",
     re.IGNORECASE,
 )
-_LABEL = re.compile(r"^(?!.*\b(?:said|says|told|added)\b)(?:[\w'’&-]+\s+){0,5}[\w'’&-]+:\s+\S")
+# A few words and a colon before a sentence; not a speaker ("Lee said: ...") and not a
+# clause of its own ("The first days were hard: I ...").
+_LABEL = re.compile(
+    r"^(?!.*\b(?:said|says|told|added)\b)(?![^:]*\b(?:is|are|was|were)\b)"
+    r"(?:[\w'’&-]+\s+){0,5}[\w'’&-]+:\s+\S"
+)
 _CREDIT = re.compile(
     r"^(?:by|written by|photo|photos|photograph|image|credit|reporting by|editing by)\b|"
     r"getty images|all rights reserved|©|contributed to this report|\bfile photo\b",

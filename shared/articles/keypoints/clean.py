@@ -331,7 +331,20 @@ def is_listing(text: str) -> bool:
     return " @ " in text or text.count("|") >= 2 or bool(_LISTING.match(text))
 
 
+# A reply that leaves its verb to the sentence before ("I did, for a week, and ..."), and
+# "So" drawing a conclusion from it ("So I put the phone away"; not "So far", "So many").
+_POINTS_BACK = re.compile(
+    r"(?:I|we|you|they|he|she|it)\s+(?:do|does|did|have|has|had|am|is|are|was|were|can|could|"
+    r"will|would|should)(?:n[o'’]t|\s+not)?\s*[,;:.!—–-]"
+    r"|so\s+(?!(?:far|many|much|long|few|little|too)\b)\w",
+    re.IGNORECASE,
+)
+
+
 def opens_by_referring(text: str) -> bool:
-    """Whether the sentence opens with a word that points at one before it."""
+    """Whether the sentence opens with a word that points at one before it, answers it ("I
+    did, for a week") or concludes from it ("So I ...")."""
     first = text.split(maxsplit=1)[:1]  # inside a quotation, "We" is the speaker's
-    return bool(first) and first[0].lower().rstrip(",") in REFERRING_OPENERS
+    return bool(first) and (
+        first[0].lower().rstrip(",") in REFERRING_OPENERS or bool(_POINTS_BACK.match(text))
+    )

@@ -1,15 +1,16 @@
 """The default backend: pick the article's own sentences, offline and deterministic.
 
 Each sentence is scored on several signals, none of which decides alone: where it stands
-(news puts the key facts first, and each section of a structured article opens with its
-own), how central it is (a sentence graph, as LexRank and PACSUM build one: a sentence that
-many later ones echo states what the story is about), how much it shares with the title,
-and its length (a key point is a whole fact, neither a fragment nor a paragraph). Quotes and
-questions rarely make a point. Points are picked greedily with a redundancy penalty (MMR),
-covering a structured article's sections before a second point from any one, and are
-returned in article order, each cleaned to read on its own: a point that opens by pointing
-at a sentence not shown ("He added ...") gets its referent when the sentence before names
-one person, and is not picked otherwise.
+(the opening paragraph of a news story puts the key facts first, and each section of a
+structured article opens with its own), how central it is (a sentence graph, as LexRank and
+PACSUM build one: a sentence that the rest of the story echoes states what it is about),
+how much it shares with the title, and its length (a key point is a whole fact, neither a
+fragment nor a paragraph). Questions, captions and lines of figures are not points. Points
+are picked greedily with a redundancy penalty (MMR), covering a structured article's
+sections before a second point from any one, and are returned in article order, each
+cleaned to read on its own: a point that opens by pointing at a sentence not shown ("He
+added ...") gets its referent when the sentence before names one person, and is not picked
+otherwise.
 """
 
 from __future__ import annotations
@@ -58,24 +59,31 @@ MAX_CANDIDATES = 40
 MAX_UNITS = 400
 # A key point is a sentence with something to say: shorter ones are captions and fragments.
 MIN_POINT_WORDS = 6
+# A sentence has a few words in lower case (its verb, its articles); a line of names, figures
+# and dates ("The Senate October 9, 2018.", "Ana Ruiz 3 goals, 1 assist.") is a caption, a
+# credit or a table row.
+MIN_LOWER_WORDS = 3
 
 
 @dataclass(frozen=True, slots=True)
 class Weights:
     # Chosen on both dev sets together (CNN/DailyMail and BBC News), the one rewarding the
     # lead and the other the sentences central to the story.
-    position: float = 1.3
-    position_scale: float = 3.0  # sentences into a section until the position prior halves
-    centrality: float = 1.2
-    # A sentence's centrality: its similarity to the sentences after it, and, weighted less,
-    # to those before it (PACSUM: what later sentences elaborate on is what matters).
+    # The lead: the opening paragraph of the story, and of each section, states its key fact.
+    position: float = 1.6
+    position_scale: float = 3.0  # sentences into the opening paragraph until the prior halves
+    centrality: float = 1.0
+    # A sentence's centrality: its similarity to the other sentences. Within its paragraph,
+    # those after it weigh more than those before it (PACSUM: what the next sentences
+    # elaborate on is the paragraph's topic); across paragraphs, a story comes back to its
+    # central facts in any order, and both directions weigh the same.
     later: float = 1.0
     earlier: float = 0.3
-    title: float = 3.0  # share of the title's terms in the sentence
-    length: float = 0.3
+    across: float = 1.5
+    title: float = 0.5  # share of the title's terms in the sentence
+    length: float = 0.5
     ideal_words: int = 18
-    long_words: int = 32
-    quote: float = 0.5  # editors paraphrase: direct quotes rarely make a key point
+    long_words: int = 40
     redundancy: float = 1.0
     section: float = 0.5  # a second point from a section already covered
     duplicate: float = 0.6  # above this overlap a sentence says the same thing
@@ -88,7 +96,9 @@ DEFAULT_WEIGHTS = Weights()
 class _Candidate:
     order: int
     section: int  # headings open sections; a story without headings is one section
+    paragraph: int  # the line of text it is in: a paragraph, or a list item
     order_in_section: int
+    opening: bool  # in the opening paragraphs of its section, where the lead prior holds
     text: str  # as in the article: ranking features come from it
     previous: str  # the sentence before it, where a pronoun's referent would be
     terms: Counter[str]
@@ -112,9 +122,14 @@ class _Candidate:
         """Whether the sentence states something: not a fragment (as it will be shown, once
         cleaned), not a question."""
         text = self.text if self.cleaned is None else self.cleaned
-        return (
-            len(text.split()) >= MIN_POINT_WORDS or bool(UNSPACED.search(text))
-        ) and not text.rstrip("\"'”’»)").endswith(_QUESTION_MARKS)
+        if text.rstrip("\"'”’»)").endswith(_QUESTION_MARKS):
+            return False
+        if UNSPACED.search(text):
+            return True
+        words = text.split()
+        if len(words) <= MAX_NO_COMMENT_WORDS and _NO_COMMENT.search(text):
+            return False
+        return len(words) >= MIN_POINT_WORDS and _has_lower_case_words(words, MIN_LOWER_WORDS)
 
     def stands_alone(self) -> bool:
         """Whether the point reads without the sentence before it: it does not point back
@@ -130,6 +145,30 @@ class _Candidate:
 
 
 _QUESTION_MARKS = ("?", "？", "؟")
+# A sentence that only says someone would not comment reports no fact; in a longer one the
+# refusal is an aside ("Lee, who declined to comment, left the company in May").
+_NO_COMMENT = re.compile(
+    r"\b(?:declined|refused|did not respond|did not reply|could not be reached|"
+    r"(?:was|were) not (?:immediately )?available)\b.*\bcomment",
+    re.IGNORECASE,
+)
+MAX_NO_COMMENT_WORDS = 15
+_OPENING_MARKS = "\"'“‘«(["
+
+
+def _has_lower_case_words(words: list[str], needed: int) -> bool:
+    """Whether at least ``needed`` of the words are written in lower case (a word of a
+    script without case counts); figures are not words here."""
+    found = 0
+    for w in words:
+        initial = w.lstrip(_OPENING_MARKS)[:1]
+        if initial.isalpha() and not initial.isupper():
+            found += 1
+            if found >= needed:
+                return True
+    return False
+
+
 # A person's name: two to four capitalised words ("Judge Sarah Whitfield", "Mark Zuckerberg"),
 # an initial allowed ("George W. Bush").
 _NAME_WORD = r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*"
@@ -326,6 +365,8 @@ class _Document:
         is_boilerplate = boilerplate_test("\n".join(texts))
         ranks = list(map(rank_term, infos))
         section, in_section = 0, 0
+        paragraph, opening = -1, True
+        sentences_in = Counter(u.block for u in units)
         end = -1
         quotes = _QuoteTracker()
         previous = ""
@@ -340,13 +381,20 @@ class _Document:
             if unit.kind == "heading":
                 section, in_section = section + 1, 0
                 continue
+            if unit.block != paragraph:
+                # The opening: the section's first paragraph, and the paragraphs of one
+                # sentence that follow it (wire copy gives each sentence its own).
+                opening = in_section == 0 or (opening and sentences_in[unit.block] == 1)
+                paragraph = unit.block
             terms = Counter(filter(None, ranks[begin:end]))
             if terms:
                 self.candidates.append(
                     _Candidate(
                         order=len(self.candidates),
                         section=section,
+                        paragraph=paragraph,
                         order_in_section=in_section,
+                        opening=opening,
                         text=text,
                         previous=previous,
                         terms=terms,
@@ -397,51 +445,84 @@ def _without_function_words(
 
 def _centrality(cands: list[_Candidate], w: Weights) -> list[float]:
     """Each sentence's weighted degree in the graph of the candidates, with idf-weighted
-    cosine similarity on the edges: the similarities to later sentences weigh ``w.later``,
-    to earlier ones ``w.earlier``.
+    cosine similarity on the edges: within its paragraph, the similarities to later
+    sentences weigh ``w.later`` and to earlier ones ``w.earlier``; to the sentences of other
+    paragraphs, ``w.across``.
 
-    With u the sentences' unit vectors, the sum of a sentence's similarities to those before
-    it is its dot product with the sum of their vectors, built up in one pass; the sum to
-    those after it is the rest of its dot product with the sum of all of them, less its own.
+    With u the sentences' unit vectors, the sum of a sentence's similarities to a group of
+    sentences is its dot product with the sum of their vectors: the story's sum, its
+    paragraph's sum, and the sum of the paragraph so far, built up in one pass.
     """
-    n = len(cands)
+    units = _unit_vectors(cands)
+    paragraphs: defaultdict[int, defaultdict[str, float]] = defaultdict(_vector)
+    for c, u in zip(cands, units, strict=True):
+        _add(paragraphs[c.paragraph], u)
+    if len(paragraphs) == 1:  # a text with no paragraph breaks
+        story = paragraphs[cands[0].paragraph]
+    else:
+        story = _vector()
+        for total in paragraphs.values():
+            _add(story, total)
+    sizes = Counter(c.paragraph for c in cands)
+    out = []
+    so_far, current = _vector(), -1
+    for c, u in zip(cands, units, strict=True):
+        own = 1.0 if u else 0.0  # a unit vector's dot product with itself (none if empty)
+        in_paragraph = earlier = 0.0
+        if sizes[c.paragraph] > 1:
+            if c.paragraph != current:
+                so_far, current = _vector(), c.paragraph
+            in_paragraph = _dot(u, paragraphs[c.paragraph]) - own
+            earlier = _dot(u, so_far)
+            _add(so_far, u)
+        elsewhere = _dot(u, story) - own - in_paragraph
+        out.append(w.later * (in_paragraph - earlier) + w.earlier * earlier + w.across * elsewhere)
+    return out
+
+
+def _unit_vectors(cands: list[_Candidate]) -> list[dict[str, float]]:
+    """Each sentence's terms as an idf-weighted vector of length 1."""
     df = Counter(t for c in cands for t in c.terms)
-    idf = {t: math.log((n + 1) / d) for t, d in df.items()}
+    idf = {t: math.log((len(cands) + 1) / d) for t, d in df.items()}
     units: list[dict[str, float]] = []
     for c in cands:
         vector = {t: tf * idf[t] for t, tf in c.terms.items()}
         norm = math.sqrt(sum(map(mul, vector.values(), vector.values()))) or 1.0
         units.append({t: x / norm for t, x in vector.items()})
-    running: defaultdict[str, float] = defaultdict(float)
-    earlier = []
-    for u in units:
-        earlier.append(_dot(u, running))
-        for t, x in u.items():
-            running[t] += x
-    # A unit vector's dot product with itself is 1 (an empty one has none).
-    later = [
-        _dot(u, running) - (1.0 if u else 0.0) - e for u, e in zip(units, earlier, strict=True)
-    ]
-    return [w.later * a + w.earlier * b for a, b in zip(later, earlier, strict=True)]
+    return units
+
+
+def _vector() -> defaultdict[str, float]:
+    return defaultdict(float)
+
+
+def _add(total: defaultdict[str, float], u: dict[str, float]) -> None:
+    for t, x in u.items():
+        total[t] += x
 
 
 def _dot(u: dict[str, float], total: defaultdict[str, float]) -> float:
     return float(sum(map(mul, u.values(), map(total.__getitem__, u))))
 
 
+def _lead(c: _Candidate, w: Weights) -> float:
+    """The position prior: through the opening of the story and of each section (a text
+    with no paragraph breaks is all opening), falling as the sentences go on."""
+    if not c.opening:
+        return 0.0
+    return w.position_scale / (w.position_scale + c.order_in_section)
+
+
 def _score(cands: list[_Candidate], title: Counter[str], w: Weights) -> None:
     cent = _centrality(cands, w)
     top = max(cent) or 1.0
     for c, centrality in zip(cands, cent, strict=True):
-        # Each section opens with its own key fact, as the story opens with its lead.
-        position = w.position_scale / (w.position_scale + c.order_in_section)
         in_title = len(c.terms.keys() & title.keys()) / len(title) if title else 0.0
         c.score = (
-            w.position * position
+            w.position * _lead(c, w)
             + w.centrality * centrality / top
             + w.title * in_title
             + w.length * _length_fit(c.n_words, w)
-            - w.quote * c.quoted
         )
 
 

@@ -102,7 +102,9 @@ def keywords_from_tokens(
     #   recurs or is in the title, and then each of its words occurs at least twice (title
     #   words are counted twice): phrases are only looked for where both ends are such
     #   words, which leaves out most of the document.
-    # - singles: where each word that may be a keyword on its own first occurs.
+    # - singles: where each word that may be a keyword on its own first occurs in the body
+    #   (or in the title, for one the body never has): a word is shown as the body writes
+    #   it, "released" and not the headline's "releases".
     run_of: list[int] = []
     ok: list[bool] = []
     singles: dict[str, int] = {}
@@ -114,7 +116,7 @@ def keywords_from_tokens(
         run_of.append(run)
         if e:
             ok.append(a in recurring)
-            if ln and a not in singles and len(words[t]) > 1:
+            if ln and len(words[t]) > 1 and (a not in singles or singles[a] < n_title < t):
                 singles[a] = t
         else:
             ok.append(False)
