@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from botocore.awsrequest import AWSResponse
 from moto.core import DEFAULT_ACCOUNT_ID
@@ -115,5 +115,7 @@ def attach(events: BaseEventHooks, endpoint_url: str) -> InProcessMoto:
     client's ``meta.events``.
     """
     handler = InProcessMoto(endpoint_url)
-    events.register("before-send", handler, unique_id=f"articles-moto-{handler.endpoint_url}")
+    # botocore's stubs type handlers as returning None; a before-send handler answers instead.
+    hook = cast("Callable[..., None]", handler)
+    events.register("before-send", hook, unique_id=f"articles-moto-{handler.endpoint_url}")
     return handler
