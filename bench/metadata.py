@@ -5,10 +5,12 @@ and htmldate, page by page, with counts of disagreements.
 
 DIR is the extraction bench folder (``ground-truth.json`` and ``html/<key>.html.gz``), read
 in place. The data has no metadata ground truth: the table shows where the three readers
-differ, to be checked by hand against the pages. Dates are compared on the day; titles and
-authors after lower-casing and folding spaces and punctuation; language against the
-page's ``lang`` tag, which a page may get wrong. Timings are per page, after one warm-up pass
-over every page.
+differ, to be checked by hand against the pages. Dates are compared on the day (and apart:
+more than a day between them, which a time zone alone cannot explain: ours keeps the page's
+timestamp, often in UTC, where the others give the local day); titles and authors after
+lower-casing and folding spaces and punctuation (titles also apart from a site name before or
+after them); language against the page's ``lang`` tag, which a page may get wrong. Timings
+are per page, after one warm-up pass over every page.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +49,30 @@ class Meta:
 
 def fold(value: str | None) -> str:
     return _FOLD.sub(" ", (value or "").lower()).strip()
+
+
+SITE_NAME_MAX_WORDS = 8
+
+
+def same_but_site(a: str | None, b: str | None) -> bool:
+    """The same title, one with the site's name before or after it ("Title | Site")."""
+    shorter, longer = sorted((fold(a), fold(b)), key=len)
+    if not shorter:
+        return shorter == longer
+    rest = longer.removeprefix(shorter) if longer.startswith(shorter) else None
+    if rest is None and longer.endswith(shorter):
+        rest = longer.removesuffix(shorter)
+    return rest is not None and len(rest.split()) <= SITE_NAME_MAX_WORDS
+
+
+def days_apart(a: str | None, b: str | None) -> bool:
+    """More than a day between two dates (or one missing)."""
+    if not a or not b:
+        return a != b
+    try:
+        return abs((date.fromisoformat(a) - date.fromisoformat(b)).days) > 1
+    except ValueError:
+        return True
 
 
 def ours(raw: bytes, key: str) -> Meta:
@@ -109,9 +136,12 @@ def main(argv: list[str] | None = None) -> int:
     counts = dict.fromkeys(
         (
             "title differs from trafilatura",
+            "title differs from trafilatura beyond a site name",
             "authors differ from trafilatura",
             "date differs from trafilatura",
             "date differs from htmldate",
+            "date more than a day from trafilatura's",
+            "date more than a day from htmldate's",
             "language differs from the lang tag",
             "no title (ours / trafilatura)",
             "no authors (ours / trafilatura)",
@@ -127,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
         if fold(a.title) != fold(b.title):
             n["title differs from trafilatura"] += 1
             diffs.append("title")
+            if not same_but_site(a.title, b.title):
+                n["title differs from trafilatura beyond a site name"] += 1
         if sorted(map(fold, a.authors)) != sorted(map(fold, b.authors)):
             n["authors differ from trafilatura"] += 1
             diffs.append("authors")
@@ -136,6 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         if a.date != d.date:
             n["date differs from htmldate"] += 1
             diffs.append("date/htmldate")
+        n["date more than a day from trafilatura's"] += days_apart(a.date, b.date)
+        n["date more than a day from htmldate's"] += days_apart(a.date, d.date)
         if tag and a.language != tag:
             n["language differs from the lang tag"] += 1
             diffs.append("language")

@@ -109,24 +109,49 @@ def nav_items(line: str) -> list[str]:
     return items
 
 
+# Words without which the searched patterns cannot match: a substring test on the lower-cased
+# line is much cheaper than a search, and most lines have none of them. (Every unanchored
+# branch of ``_RIGHTS`` and ``_PROMPTS`` needs one of ``*_WORDS``; every anchored branch of
+# ``_PROMPTS`` starts with one of ``_PROMPT_STARTS``.)
+_RIGHTS_WORDS = ("personal", "rights reserved", "distribution and use", "copies", "javascript")
+_PROMPT_WORDS = (
+    *("newsletter", "inbox", "mailing list", "daily briefing", "email updates", "click here"),
+    *("click to tweet", "twitter", "facebook", "instagram", "linkedin", "tiktok", "youtube"),
+)
+_PROMPT_STARTS = (
+    *("click", "[", "tell", "what", "leave", "post", "add", "join", "follow", "find", "like"),
+    *("enjoy", "love", "share"),
+)
+MAX_LINE_CHARS = 200  # longer is a real paragraph, even if it mentions a newsletter
+
+
+def _has_any(text: str, words: tuple[str, ...]) -> bool:
+    return any(word in text for word in words)
+
+
 def is_boilerplate_line(line: str) -> bool:
-    if _SYMBOLS.match(line.strip()):
+    stripped = line.strip()
+    if _SYMBOLS.match(stripped):
         return True
-    stripped = line.strip().lstrip("-*•·").strip()
-    if not stripped:
+    stripped = stripped.lstrip("-*•·").strip()
+    if not stripped or len(stripped) > RIGHTS_MAX_CHARS:
         return False
-    if len(stripped) <= RIGHTS_MAX_CHARS and _RIGHTS.search(stripped):
+    lowered = stripped.lower()
+    if _has_any(lowered, _RIGHTS_WORDS) and _RIGHTS.search(stripped):
         return True
-    if len(stripped) > 200:
-        return False  # a real paragraph, even if it mentions a newsletter
+    if len(stripped) > MAX_LINE_CHARS:
+        return False
     if nav_items(line):
         return True
+    prompt = (lowered.startswith(_PROMPT_STARTS) or _has_any(lowered, _PROMPT_WORDS)) and bool(
+        _PROMPTS.search(stripped)
+    )
     return bool(
-        _WIDGETS.match(stripped)
+        prompt
+        or _WIDGETS.match(stripped)
         or _BUTTON_ROW.match(stripped)
         or _EMPTY_LABEL.match(stripped)
         or _POINTER.match(stripped)
-        or _PROMPTS.search(stripped)
         or (len(stripped) <= 60 and (_STAMP.match(stripped) or _ALSO_ON.match(stripped)))
     )
 

@@ -68,6 +68,12 @@ _WIDE_PARITY_SHARE = 0.95
 # become newlines so the words on either side stay apart.
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]+")
 _BREAKS = re.compile("[\x0b\x0c\x85\u2028\u2029]")
+_ANY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+# The same characters as UTF-8 bytes: C0 and DEL are single bytes, C1 is 0xC2 then 0x80-0x9F,
+# U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+_C0_BYTES = bytes((*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
+_C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
+_SEPARATORS_UTF8 = (b"\xe2\x80\xa8", b"\xe2\x80\xa9")
 _REPLACEMENT = "\ufffd"
 
 
@@ -102,7 +108,20 @@ def _strict(data: bytes, codec: str) -> str | None:
 
 def strip_controls(text: str) -> str:
     """Text without NULs and control characters; tabs and line breaks kept as such."""
+    if _ANY_CONTROL.search(text) is None:  # the usual case: one scan, no copies
+        return text
     return _CONTROLS.sub("", _BREAKS.sub("\n", text))
+
+
+def _utf8_has_controls(data: bytes) -> bool:
+    """Whether UTF-8 bytes hold a character ``strip_controls`` would change (false positives
+    only: a stray byte that decoding replaces anyway). Byte scans in C, much cheaper than a
+    scan of the decoded text."""
+    return (
+        len(data.translate(None, _C0_BYTES)) != len(data)
+        or _C1_UTF8.search(data) is not None
+        or any(separator in data for separator in _SEPARATORS_UTF8)
+    )
 
 
 def wide_codec(data: bytes) -> str | None:
@@ -143,6 +162,8 @@ def decode(data: bytes, *, html: bool = False, content_type: str | None = None) 
     """Return ``(text, codec)``, the text free of control characters; raise DecodingError
     when no encoding fits."""
     text, codec = _decode(data, html=html, content_type=content_type)
+    if codec == "utf-8" and not _utf8_has_controls(data):
+        return text, codec
     return strip_controls(text), codec
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import TYPE_CHECKING
 
 from articles.errors import CorruptDocumentError, NoTextFoundError
@@ -13,6 +14,7 @@ from articles.extraction.page_metadata import headings
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
+    from trafilatura.settings import Extractor
 
     from articles.models import ArticleMetadata
 
@@ -94,23 +96,28 @@ def render_blocks(blocks: list[str]) -> str:
     return "".join(out)
 
 
+@cache
+def _options(*, fast: bool, precision: bool) -> Extractor:
+    """trafilatura's settings for one strategy, built once (it reads its configuration each
+    time otherwise); trafilatura never changes a settings object it is given."""
+    from trafilatura.settings import Extractor
+
+    return Extractor(
+        output_format="txt",
+        fast=fast,
+        precision=precision,
+        comments=False,
+        tables=True,
+        images=False,
+        links=False,
+        with_metadata=False,
+    )
+
+
 def _trafilatura(tree: HtmlElement, *, fast: bool, precision: bool) -> str:
     import trafilatura
 
-    return (
-        trafilatura.extract(
-            tree,
-            output_format="txt",
-            fast=fast,
-            favor_precision=precision,
-            include_comments=False,
-            include_tables=True,
-            include_images=False,
-            include_links=False,
-            with_metadata=False,
-        )
-        or ""
-    )
+    return trafilatura.extract(tree, options=_options(fast=fast, precision=precision)) or ""
 
 
 def _blocks(raw: str) -> list[str]:
@@ -185,13 +192,14 @@ def _header_metadata(
     """Bylines and datelines among the body's first lines: metadata, not body."""
     authors, published = list(metadata.authors), metadata.published
     kept: list[str] = []
-    for position, block in enumerate(blocks):
+    for block in blocks[:HEADER_LINES]:
         header = read_header_line(block, site_name=metadata.site_name)
-        if position < HEADER_LINES and header is not None:
+        if header is not None:
             authors = authors or header.authors
             published = published or header.published
             continue
         kept.append(block)
+    kept.extend(blocks[HEADER_LINES:])
     update = {"authors": authors, "published": published}
     return kept, metadata.model_copy(update=update)
 

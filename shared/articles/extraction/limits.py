@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import os
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -62,26 +64,23 @@ def _raise_in_thread(thread_id: int, exc_type: type[BaseException] | None) -> No
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), exc)
 
 
-class _Watchdog:
-    """Raises ``_BudgetSpent`` in one thread once ``seconds`` have passed, while that thread
-    is still inside the block (its ``owner`` frame on the stack, not yet leaving)."""
+class _Watch:
+    """One time budget: raise ``_BudgetSpent`` in thread ``target`` once ``deadline`` has
+    passed, while that thread is still inside the block (its ``owner`` frame on the stack,
+    not yet leaving)."""
+
+    __slots__ = ("deadline", "done", "fired", "owner", "target")
 
     def __init__(self, seconds: float, owner: FrameType | None) -> None:
-        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
         self.target = threading.get_ident()
         self.owner = owner
         self.fired = False
-        self._done = False
-        self._lock = threading.Lock()
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._watch, name="extraction-budget", daemon=True)
+        self.done = False
 
-    def start(self) -> None:
-        self._thread.start()
-
-    def _where(self) -> str:
-        """ "inside" the block, "leaving" it (its exit code is running) or "gone" past it."""
-        frame = sys._current_frames().get(self.target)
+    def where(self, frames: dict[int, FrameType]) -> str:
+        """ "inside" the block, "leaving" it (or still entering it) or "gone" past it."""
+        frame = frames.get(self.target)
         while frame is not None:
             if frame.f_code in _EXIT_CODES:
                 return "leaving"
@@ -90,35 +89,83 @@ class _Watchdog:
             frame = frame.f_back
         return "gone"
 
-    def _watch(self) -> None:
-        timeout = self.seconds
-        while not self._stopped.wait(timeout):
-            with self._lock:
-                if self._done:
-                    break
-                where = self._where()
-                if where == "gone":
-                    break
-                if where == "inside":
-                    self.fired = True
-                    _raise_in_thread(self.target, _BudgetSpent)
-            timeout = _REPEAT_SECONDS
-        self.owner = None
 
-    def stop(self) -> bool:
+class _Watchdog:
+    """The process's one watchdog thread, serving every budget of every thread: a budget
+    costs a lock and a set entry, not a thread start (which a busy machine makes slow)."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Start afresh (also in a forked child, which inherits the state but not the thread,
+        and maybe a lock the thread held)."""
+        # Working threads take the bare lock, whose acquire and release are C calls: the
+        # watchdog's exception can reach a thread between any two Python instructions, and
+        # one landing inside a Python-level __enter__ (Condition's) just after the acquire
+        # would leave the lock held for good.
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._watches: set[_Watch] = set()
+        self._thread: threading.Thread | None = None
+        self._until: float | None = None  # when the thread wakes next (None: when woken)
+
+    def watch(self, seconds: float, owner: FrameType | None) -> _Watch:
+        watch = _Watch(seconds, owner)
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="extraction-budget", daemon=True
+                )
+                self._thread.start()
+            self._watches.add(watch)
+            # Wake the thread only when it would sleep past this deadline: a wake-up is a
+            # thread switch, and one per budget costs more than the budget itself.
+            if self._until is None or watch.deadline < self._until:
+                self._wake.notify()
+        return watch
+
+    def _run(self) -> None:
+        with self._lock:
+            while True:
+                now = time.monotonic()
+                due = [w for w in self._watches if w.deadline <= now]
+                frames = sys._current_frames() if due else {}
+                for watch in due:
+                    where = watch.where(frames)
+                    if where == "gone":
+                        self._forget(watch)
+                        continue
+                    if where == "inside":
+                        watch.fired = True
+                        _raise_in_thread(watch.target, _BudgetSpent)
+                    # Raise again until the block is left, in case code in it caught it.
+                    watch.deadline = now + _REPEAT_SECONDS
+                frames.clear()
+                self._until = min((w.deadline for w in self._watches), default=None)
+                self._wake.wait(None if self._until is None else max(0.0, self._until - now))
+
+    def _forget(self, watch: _Watch) -> None:
+        watch.done = True
+        watch.owner = None
+        self._watches.discard(watch)
+
+    def stop(self, watch: _Watch) -> bool:
         """Stop watching (nothing is raised once this returns); True if the budget ran out."""
         while True:
             try:
                 with self._lock:
-                    self._done = True
-                    fired = self.fired
+                    self._forget(watch)
+                    fired = watch.fired
                 if fired:
-                    _raise_in_thread(self.target, None)  # drop one raised but not yet seen
-                self._stopped.set()
-                self.owner = None
+                    _raise_in_thread(watch.target, None)  # drop one raised but not yet seen
                 return fired
             except _BudgetSpent:
-                continue  # delivered while stopping; nothing more comes once _done is set
+                continue  # delivered while stopping; nothing more comes once it is forgotten
+
+
+_WATCHDOG = _Watchdog()
+os.register_at_fork(after_in_child=_WATCHDOG.reset)
 
 
 @contextlib.contextmanager
@@ -135,24 +182,28 @@ def time_budget(seconds: float | None) -> Iterator[None]:
         yield
         return
     # The frame running the with-statement: contextmanager's __enter__ is in between.
-    watchdog = _Watchdog(seconds, sys._getframe(2))
-    watchdog.start()
+    watch = _WATCHDOG.watch(seconds, sys._getframe(2))
     message = f"extraction took longer than {seconds:g} s"
     try:
         yield
     except BaseException:
-        if watchdog.stop():
+        if _WATCHDOG.stop(watch):
             raise ExtractionTimeoutError(message) from None
         raise
-    if watchdog.stop():
+    if _WATCHDOG.stop(watch):
         raise ExtractionTimeoutError(message)
 
 
-# Code that runs while the block is being left: the watchdog holds its fire there.
+# Code that runs while the block is being entered or left: the watchdog holds its fire there
+# (raised in the context manager's __enter__, after the generator has reached its yield, the
+# exception would escape the block's clean-up unconverted).
 _EXIT_CODES = frozenset(
     {
+        _Watchdog.watch.__code__,
         _Watchdog.stop.__code__,
+        _Watchdog._forget.__code__,
         time_budget.__wrapped__.__code__,  # type: ignore[attr-defined]
+        contextlib._GeneratorContextManager.__enter__.__code__,
         contextlib._GeneratorContextManager.__exit__.__code__,
     }
 )

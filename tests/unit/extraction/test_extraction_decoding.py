@@ -157,6 +157,35 @@ def test_control_characters_are_dropped_and_line_breaks_kept():
     assert text == "Bell rang, the ferry left.\tThen\nthe quay\nemptied.\n\nDone."
 
 
+@pytest.mark.parametrize(
+    ("control", "replacement"),
+    [
+        ("\x00", ""),
+        ("\x1f", ""),
+        ("\x7f", ""),
+        ("\x85", "\n"),
+        ("\x9f", ""),
+        ("\u2028", "\n"),
+        ("\u2029", "\n"),
+        ("\x0b", "\n"),
+    ],
+)
+def test_each_control_character_is_found_in_utf8_and_in_other_codecs(control, replacement):
+    """UTF-8 is checked on its bytes, other codecs on the text: both find every control."""
+    text = f"Caf\u00e9\u00a0au lait \u2014 {control}fin."
+    expected = f"Caf\u00e9\u00a0au lait \u2014 {replacement}fin."
+    assert decode(text.encode())[0] == expected
+    assert decode(text.encode("utf-16"))[0] == expected
+
+
+def test_text_without_controls_comes_back_unchanged():
+    # Characters whose UTF-8 bytes sit next to the C1 and separator ranges: NBSP (C2 A0),
+    # "Â" (C3 82), an en dash (E2 80 93), a right quote (E2 80 99), a dagger (E2 80 A0).
+    text = "Le caf\u00e9\u00a0ouvre \u2013 \u2019t\u2019 \u2020 \u00bf\u00c2\u00ff.\n\tFin."
+    assert decode(text.encode())[0] == text
+    assert decode(text.encode("cp1252"), content_type="text/plain; charset=cp1252")[0] == text
+
+
 def test_mostly_valid_utf8_is_utf8_with_the_bad_bytes_replaced():
     data = ("Le résumé du café. " * 3).encode() + b"Friends\xe2\x80 day \xff end."
     text, codec = decode(data)

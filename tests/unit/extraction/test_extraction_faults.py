@@ -257,3 +257,77 @@ def test_japanese_page_keeps_the_spaces_around_latin_words():
     assert "AI 機能" in article.text and "東京の Sony ストア" in article.text
     assert article.language == "ja"
     assert not re.search(r"[\u3040-\u30ff\u4e00-\u9fff][A-Za-z]{2}", article.text)
+
+
+def test_json_ld_with_line_breaks_inside_its_strings_is_read():
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Tram line '
+        'approved", "description": "The council voted\nafter a long debate",'
+        ' "author": {"@type": "Person", "name": "Maria Okafor"}}</script>'
+    )
+    body = f"<article><h1>Tram line approved</h1>{paragraphs(STORY)}</article>"
+    assert extract(page(body, head), filename="ld.html").authors == ["Maria Okafor"]
+
+
+def test_json_ld_author_given_by_reference_to_a_person_node():
+    head = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
+        '{"@type": "Article", "headline": "Tram line approved", '
+        '"author": {"@id": "https://example.org/#/person/1"}},'
+        '{"@type": "Person", "@id": "https://example.org/#/person/1", "name": "Maria Okafor"},'
+        '{"@type": "Person", "@id": "https://example.org/#/person/2", "name": "Other Writer"}'
+        "]}</script>"
+    )
+    body = f"<article><h1>Tram line approved</h1>{paragraphs(STORY)}</article>"
+    assert extract(page(body, head), filename="ref.html").authors == ["Maria Okafor"]
+
+
+def test_json_ld_references_that_loop_give_no_author_and_no_error():
+    head = (
+        '<script type="application/ld+json">{"@graph": ['
+        '{"@type": "Article", "author": {"@id": "#a"}},'
+        '{"@id": "#a", "@type": "Person", "name": {"@id": "#a"}}]}</script>'
+    )
+    body = f"<article><h1>Tram line approved</h1>{paragraphs(STORY)}</article>"
+    assert extract(page(body, head), filename="loop.html").authors == []
+
+
+def test_byline_in_a_story_on_a_page_whose_body_mentions_a_sidebar():
+    """Layout classes on the element holding the whole story ("has-sidebar" on the body) do
+    not make its byline a sidebar's; a box that is a real sidebar still does."""
+    story = (
+        '<main><article><h1>Tram line approved</h1><div class="entry-byline">'
+        '<a rel="author" href="/author/maria">Maria Okafor</a></div>'
+        f"{paragraphs(STORY)}</article></main>"
+    )
+    sidebar = (
+        '<div class="sidebar"><div class="author-box"><span class="author">Sam Lintott'
+        "</span></div></div>"
+    )
+    html = page(story + sidebar).replace(b"<body>", b'<body class="single has-sidebar-left">')
+    assert extract(html, filename="story.html").authors == ["Maria Okafor"]
+    only_sidebar = page(f"<article><h1>Tram line approved</h1>{paragraphs(STORY)}</article>")
+    only_sidebar = only_sidebar.replace(b"<footer>", sidebar.encode() + b"<footer>")
+    assert extract(only_sidebar, filename="sidebar.html").authors == []
+
+
+def test_title_is_the_headline_the_page_shows_when_its_metadata_names_it():
+    shown = "\u2018We had some issues,\u2019 exec says on glitches"
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": '
+        '"Streaming glitches blamed on heavy demand, executive says"}</script>'
+        '<meta property="og:title" content="\'We had some issues,\' exec says on glitches">'
+    )
+    body = f"<article><h1>{shown}</h1>{paragraphs(STORY)}</article>"
+    assert extract(page(body, head), filename="t.html").title == shown
+
+
+def test_title_cut_short_in_the_metadata_is_the_whole_headline():
+    shown = "Tram line approved after a debate that lasted most of the day in the council"
+    head = '<meta property="og:title" content="Tram line approved after a debate that lasted">'
+    body = f"<article><h1>{shown}</h1>{paragraphs(STORY)}</article>"
+    assert extract(page(body, head), filename="t.html").title == shown
+    # A heading the metadata does not name (a section label) is not the title.
+    body = f"<h1>Local news</h1><article>{paragraphs(STORY)}</article>"
+    head = '<meta property="og:title" content="Tram line approved on Tuesday">'
+    assert extract(page(body, head), filename="t.html").title == "Tram line approved on Tuesday"
