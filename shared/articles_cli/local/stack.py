@@ -7,8 +7,8 @@ handlers), the HTTP API (-> the function behind the REST API's integration) and 
 (a rule on the functions' event bus -> a queue -> one line per completion event). S3 delivers
 upload notifications to the ingest queue itself, as in AWS. State lives in the moto server's
 memory: stopping the stack forgets every object, message and record. The functions' own S3,
-SQS, DynamoDB and EventBridge calls reach that moto in-process (``moto_inprocess``); every other client
-(aws CLI, browser, SDKs, tests) reaches it over HTTP.
+SQS, DynamoDB and EventBridge calls reach that moto in-process (``moto_inprocess``); every
+other client (aws CLI, browser, SDKs, tests) reaches it over HTTP.
 """
 
 from __future__ import annotations
