@@ -157,6 +157,32 @@ def test_identical_content_is_not_summarized_twice(
     assert len(calls) == 1
 
 
+def test_a_new_ranking_does_not_reuse_the_old_rankings_cached_points(
+    stack: Stack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import articles.keypoints
+    import articles.pipeline.summarize_stage as stage
+
+    calls = []
+    real = articles.keypoints.summarize
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(articles.keypoints, "summarize", counting)
+    upload_and_extract(stack, KEY, KEY_IN_EVENT, HTML, SEQ_1)
+    summarize_all(stack)
+    monkeypatch.setattr(stage, "EXTRACTIVE_VERSION", "99.0.0")  # as after an upgrade
+    upload_and_extract(stack, "incoming/copy.html", "incoming/copy.html", HTML, SEQ_1)
+    summarize_all(stack)
+    copy = repository(stack).get(record_id(BUCKET, "incoming/copy.html"))
+    assert copy is not None and copy.status is Status.SUMMARIZED
+    assert len(calls) == 2  # summarised again, not served from the older version's cache
+    items = stack.dynamodb.scan(TableName=stack.table_name)["Items"]
+    assert len([item for item in items if item["pk"]["S"].startswith("KEYPOINTS#")]) == 2
+
+
 def test_cached_key_points_expire_and_records_do_not(stack: Stack) -> None:
     import time
 

@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from operator import mul
 
+from articles.constants import EXTRACTIVE_VERSION
 from articles.keypoints.clean import (
     boilerplate_test,
     clean_point,
@@ -48,8 +49,7 @@ from articles.keypoints.text import (
 )
 from articles.models import KeyPoints, text_length
 
-VERSION = "0.3.0"
-NAME = f"extractive {VERSION}"
+NAME = f"extractive {EXTRACTIVE_VERSION}"
 
 MIN_POINTS, MAX_POINTS = 3, 7
 # Only the first sentences compete: keeps the cost flat on long documents, and in news the

@@ -7,6 +7,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from articles.aws import aws_errors
+from articles.constants import EXTRACTIVE_VERSION
 from articles.models import KeyPoints
 from articles.observability import MetricUnit, count_fallback, logger, metrics
 from articles.pipeline.messages import parse_summarize_message
@@ -59,7 +60,15 @@ def _awaiting_summary(record: ArticleRecord) -> bool:
 def _cache_key(record: ArticleRecord, ctx: SummarizeContext) -> str:
     settings = ctx.settings
     model = settings.bedrock_model_id if settings.summarizer == "bedrock" else ""
-    variant = f"{settings.summarizer}|{model}|{settings.key_point_count}|{record.title or ''}"
+    variant = "|".join(
+        [
+            settings.summarizer,
+            model,
+            EXTRACTIVE_VERSION,  # a new ranking does not serve the old one's points
+            str(settings.key_point_count),
+            record.title or "",
+        ]
+    )
     return f"{record.content_sha256}#{hashlib.sha256(variant.encode()).hexdigest()[:16]}"
 
 
