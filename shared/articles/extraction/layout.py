@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from lxml.etree import XPath
     from lxml.html import HtmlElement
 
 # Elements whose text the extractor writes as one output line.
@@ -59,6 +61,18 @@ def _tokens(text: str) -> list[str]:
 # --- before extraction --------------------------------------------------------------------------
 
 
+@cache
+def _inline_candidates() -> XPath:
+    """Elements inside paragraphs that might be hover cards or hidden widgets: those with
+    attributes to judge them by, or a picture (selected in C, not element by element)."""
+    from lxml.etree import XPath
+
+    return XPath(
+        "//p//*[not(self::a or self::br or self::b or self::i or self::em)]"
+        "[@hidden or @style or @class or @id or .//img]"
+    )
+
+
 def prune_inline_furniture(tree: HtmlElement) -> None:
     """Drop hover cards and hidden widgets nested in paragraphs, keeping the text after them.
 
@@ -67,17 +81,14 @@ def prune_inline_furniture(tree: HtmlElement) -> None:
     it hangs on (the name in the sentence) stays.
     """
     doomed: list[HtmlElement] = []
-    for paragraph in tree.iter("p"):
-        for element in paragraph.iterdescendants():
-            if not isinstance(element.tag, str) or element.tag in ("a", "br", "b", "i", "em"):
-                continue
-            attrs = f"{element.get('class', '')} {element.get('id', '')}"
-            hidden = element.get("hidden") is not None or _HIDDEN_STYLE.search(
-                element.get("style", "")
-            )
-            card = element.find(".//img") is not None and element.find(".//a") is not None
-            if hidden or card or _HOVER_CLASS.search(attrs):
-                doomed.append(element)
+    for element in _inline_candidates()(tree):
+        attrs = f"{element.get('class', '')} {element.get('id', '')}"
+        hidden = element.get("hidden") is not None or _HIDDEN_STYLE.search(
+            element.get("style", "")
+        )
+        card = element.find(".//img") is not None and element.find(".//a") is not None
+        if hidden or card or _HOVER_CLASS.search(attrs):
+            doomed.append(element)
     # A wrapper marked as a hover card often holds the link itself as well as the card:
     # only the innermost marked element goes.
     marked = set(doomed)
