@@ -83,9 +83,7 @@ def prune_inline_furniture(tree: HtmlElement) -> None:
     doomed: list[HtmlElement] = []
     for element in _inline_candidates()(tree):
         attrs = f"{element.get('class', '')} {element.get('id', '')}"
-        hidden = element.get("hidden") is not None or _HIDDEN_STYLE.search(
-            element.get("style", "")
-        )
+        hidden = element.get("hidden") is not None or _HIDDEN_STYLE.search(element.get("style", ""))
         card = element.find(".//img") is not None and element.find(".//a") is not None
         if hidden or card or _HOVER_CLASS.search(attrs):
             doomed.append(element)
