@@ -35,6 +35,7 @@ _HOVER_CLASS = re.compile(
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WORD = re.compile(r"\w+")
 MIN_PART_PARAGRAPH_CHARS = 80
+CONTAINER_SHARE = 0.6  # of the located text, in the body's container
 MAX_GAP_CHARS = 200
 _FURNITURE_CLASS = re.compile(
     r"\b(ad|ads|advert\w*|dfp|gpt|banner|sponsor\w*|promo\w*|teaser\w*|related|newsletter|"
@@ -177,16 +178,32 @@ def _signature(element: HtmlElement) -> tuple[str, str, str] | None:
 
 
 def _container(located: Located, blocks: list[str]) -> HtmlElement | None:
-    """The smallest element holding most of the located text."""
+    """The smallest element holding most of the located text.
+
+    It is an ancestor of the first located element: each located element's text counts for
+    the lowest of those ancestors that holds it (and so for all above it).
+    """
     if not located.elements:
         return None
-    weight: dict[HtmlElement, int] = {}
-    for index, element in located.elements.items():
-        for ancestor in element.iterancestors():
-            weight[ancestor] = weight.get(ancestor, 0) + len(blocks[index])
-    total = sum(len(blocks[i]) for i in located.elements)
     first = next(iter(located.elements.values()))
-    return next((a for a in first.iterancestors() if weight[a] >= 0.6 * total), None)
+    chain = list(first.iterancestors())
+    rank = {ancestor: position for position, ancestor in enumerate(chain)}
+    held = [0] * len(chain)
+    total = 0
+    for index, element in located.elements.items():
+        size = len(blocks[index])
+        total += size
+        for ancestor in element.iterancestors():
+            position = rank.get(ancestor)
+            if position is not None:
+                held[position] += size
+                break
+    weight = 0
+    for position, ancestor in enumerate(chain):
+        weight += held[position]
+        if weight >= CONTAINER_SHARE * total:
+            return ancestor
+    return None
 
 
 def _part_paragraphs(part: HtmlElement, order: dict[HtmlElement, int]) -> list[tuple[int, str]]:
