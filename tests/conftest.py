@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from types import ModuleType
 
@@ -25,6 +28,10 @@ for name, value in {
     os.environ[name] = value
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
+# Local stacks started by the tests record their endpoints here, not in the user's state
+# directory, and the client commands under test find only those (articles_cli.local.endpoints).
+os.environ["ARTICLES_LOCAL_STACKS_DIR"] = tempfile.mkdtemp(prefix="articles-local-stacks-")
+atexit.register(shutil.rmtree, os.environ["ARTICLES_LOCAL_STACKS_DIR"], ignore_errors=True)
 
 
 def load_function(name: str) -> ModuleType:

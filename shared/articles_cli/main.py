@@ -12,14 +12,33 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from articles import __version__
 
-COMMANDS: tuple[str, ...] = ("process", "serve", "upload", "list", "show", "reprocess")
+COMMANDS: tuple[str, ...] = (
+    "process",
+    "serve",
+    "upload",
+    "watch",
+    "list",
+    "show",
+    "reprocess",
+)
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line (which command, what is wrong, where help is)."""
+
+    def error(self, message: str) -> NoReturn:
+        command = self.prog.removeprefix("articles").strip()
+        where = f"{command}: " if command else ""
+        text = "; ".join(line.strip() for line in message.splitlines() if line.strip())
+        self.exit(2, f"articles: error: {where}{text} (see {self.prog} --help)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="articles", description="Article pipeline: extract, summarise and inspect articles."
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")

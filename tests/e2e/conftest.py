@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from articles_cli.local.endpoints import STACKS_DIR_ENV
 from tests.conftest import ROOT
 
 SAMPLES = ROOT / "events" / "articles"
@@ -86,6 +87,7 @@ def child_environment() -> dict[str, str]:
         for name, value in os.environ.items()
         if not name.startswith(("AWS_", "ARTICLES_", "POWERTOOLS_"))
     }
+    env[STACKS_DIR_ENV] = os.environ[STACKS_DIR_ENV]  # the tests' own (tests/conftest.py)
     env["PYTHONUNBUFFERED"] = "1"
     return env
 

@@ -1,8 +1,10 @@
-"""What the write commands say when something is wrong: one line on stderr, a non-zero exit,
-never a traceback; and where ``articles upload`` puts each file."""
+"""What the commands say when something is wrong: one line on stderr, a non-zero exit, never a
+traceback (unreachable endpoints, wrong buckets and stacks, unknown profiles, bad flag values);
+where ``articles upload`` puts each file, and where the commands find the pipeline."""
 
 from __future__ import annotations
 
+import io
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -172,4 +174,318 @@ def test_a_summarizer_fallback_is_said_on_stderr(capsys, monkeypatch, tmp_path):
     assert out.count("(fallback: ") == 2
     warnings = [line for line in err.splitlines() if line.startswith("articles: warning:")]
     assert len(warnings) == 1, err  # once per reason, not once per file
-    assert "fallback" in warnings[0]
+    assert "by the extractive backend, not Bedrock" in warnings[0]
+    assert "(unavailable: no AWS credentials were found" in warnings[0]  # and why
+
+
+# -- where the pipeline is: flags, environment, the stack's outputs, the local endpoints file --
+
+
+STACK = "article-pipeline-unit"
+STACK_BUCKET = "article-pipeline-unit-bucket"
+STACK_TEMPLATE = {
+    "Resources": {
+        "ArticlesBucket": {"Type": "AWS::S3::Bucket", "Properties": {"BucketName": STACK_BUCKET}},
+        "IngestQueue": {"Type": "AWS::SQS::Queue", "Properties": {"QueueName": "unit-ingest"}},
+    },
+    "Outputs": {
+        "BucketName": {"Value": {"Ref": "ArticlesBucket"}},
+        "IngestQueueUrl": {"Value": {"Ref": "IngestQueue"}},
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def stack_endpoint(endpoint: str) -> str:
+    import json
+
+    cloudformation = boto3.client("cloudformation", endpoint_url=endpoint, region_name="us-east-1")
+    cloudformation.create_stack(StackName=STACK, TemplateBody=json.dumps(STACK_TEMPLATE))
+    return endpoint
+
+
+def _keys(endpoint: str, bucket: str, prefix: str) -> list[str]:
+    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    return sorted(
+        o["Key"] for o in s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])
+    )
+
+
+def test_upload_takes_the_bucket_from_the_stack_outputs_and_prints_each_record_id(
+    capsys, tree, stack_endpoint
+):
+    from articles.records.models import record_id
+
+    status, out, err = _run(
+        capsys, "upload", str(tree / "coll"), "--stack-name", STACK,
+        "--endpoint-url", stack_endpoint, "--prefix", "from-stack/",
+    )  # fmt: skip
+    assert status == 0, err
+    assert _keys(stack_endpoint, STACK_BUCKET, "from-stack/") == [
+        "from-stack/top.txt",
+        "from-stack/x/notes.md",
+        "from-stack/y/notes.md",
+    ]
+    # stdout: one "id  key" line per upload, the id being the record's (bucket and key)
+    lines = out.splitlines()
+    assert len(lines) == 3
+    for line in lines:
+        id_, key = line.split("  ")
+        assert id_ == record_id(STACK_BUCKET, key)
+    assert "uploaded 3 file(s)" in err
+
+
+@pytest.mark.parametrize("command", ["upload", "list", "show", "watch", "reprocess"])
+def test_an_unknown_stack_is_one_line(capsys, tree, stack_endpoint, command):
+    argv = {
+        "upload": ["upload", str(tree / "coll" / "top.txt")],
+        "list": ["list"],
+        "show": ["show", "0123456789abcdef01234567"],
+        "watch": ["watch", "0123456789abcdef01234567"],
+        "reprocess": ["reprocess", "--failed"],
+    }[command]
+    status, _out, err = _run(
+        capsys, *argv, "--stack-name", "no-such-stack", "--endpoint-url", stack_endpoint
+    )
+    assert status == 2
+    line = _one_error_line(err)
+    assert "no stack named 'no-such-stack'" in line and "--stack-name" in line
+
+
+@pytest.mark.parametrize("command", ["upload", "list", "show", "watch", "reprocess", "process"])
+def test_an_unknown_profile_is_one_line(capsys, tmp_path, monkeypatch, tree, command):
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    argv = {
+        "upload": ["upload", str(tree / "coll" / "top.txt")],
+        "list": ["list"],
+        "show": ["show", "0123456789abcdef01234567"],
+        "watch": ["watch"],
+        "reprocess": ["reprocess", "--failed"],
+        "process": ["process", "--summarizer", "bedrock", str(tree / "coll" / "top.txt")],
+    }[command]
+    status, out, err = _run(capsys, *argv, "--profile", "no-such-profile")
+    assert status == 2
+    assert "AWS profile 'no-such-profile' not found" in _one_error_line(err)
+    assert out == ""
+
+
+def _local_stack_file(endpoint: str, bucket: str, *, pid: int | None = None) -> None:
+    import os
+    import time
+
+    from articles_cli.local import endpoints
+
+    endpoints.write(
+        endpoints.LocalEndpoints(
+            pid=pid or os.getpid(),
+            stack_name="article-pipeline-local",
+            region="us-east-1",
+            endpoint_url=endpoint,
+            api_url=f"http://127.0.0.1:{_free_port()}",
+            bucket=bucket,
+            ingest_queue_url=f"{endpoint}/123456789012/unit-ingest",
+            started_at=time.time(),
+        )
+    )
+
+
+@pytest.fixture
+def stacks_dir(tmp_path, monkeypatch) -> Path:
+    directory = tmp_path / "stacks"
+    monkeypatch.setenv("ARTICLES_LOCAL_STACKS_DIR", str(directory))
+    return directory
+
+
+def test_a_running_local_stack_is_found_without_flags_and_flags_still_win(
+    capsys, monkeypatch, tree, endpoint, stacks_dir
+):
+    other = "article-pipeline-other-bucket"
+    boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1").create_bucket(Bucket=other)
+    _local_stack_file(endpoint, BUCKET)
+    top = str(tree / "coll" / "top.txt")
+
+    status, _out, err = _run(capsys, "upload", top, "--prefix", "found/")
+    assert status == 0, err
+    assert _keys(endpoint, BUCKET, "found/") == ["found/top.txt"]
+
+    status, _out, err = _run(capsys, "upload", top, "--prefix", "flag/", "--bucket", other)
+    assert status == 0, err
+    assert _keys(endpoint, other, "flag/") == ["flag/top.txt"]
+    assert _keys(endpoint, BUCKET, "flag/") == []
+
+    monkeypatch.setenv("ARTICLES_BUCKET", other)
+    status, _out, err = _run(capsys, "upload", top, "--prefix", "env/")
+    assert status == 0, err
+    assert _keys(endpoint, other, "env/") == ["env/top.txt"]
+
+    # The list command reads the stack's API (nothing listens there: the message says where
+    # the URL came from), unless --api-url says otherwise.
+    status, _out, err = _run(capsys, "list")
+    assert status == 1
+    assert "from the local stack at " + endpoint in _one_error_line(err)
+    status, _out, err = _run(capsys, "list", "--api-url", "http://127.0.0.1:1")
+    assert "from --api-url" in _one_error_line(err)
+
+
+def test_a_dead_local_stack_is_ignored_and_its_file_removed(capsys, tree, endpoint, stacks_dir):
+    import subprocess
+    import sys
+
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    _local_stack_file(endpoint, BUCKET, pid=int(gone.stdout))
+    assert len(list(stacks_dir.glob("*.json"))) == 1
+    status, _out, err = _run(capsys, "list")
+    assert status == 1
+    assert "http://127.0.0.1:3000 (from the default" in _one_error_line(err)
+    assert list(stacks_dir.glob("*.json")) == []
+
+
+def test_profile_means_aws_rather_than_the_local_stack(capsys, tmp_path, monkeypatch, tree,
+                                                       endpoint, stacks_dir):  # fmt: skip
+    (tmp_path / "config").write_text("[profile unit]\nregion = eu-west-1\n")
+    (tmp_path / "credentials").write_text(
+        "[unit]\naws_access_key_id = unit\naws_secret_access_key = unit\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    _local_stack_file(endpoint, BUCKET)
+    status, _out, err = _run(capsys, "upload", str(tree / "coll" / "top.txt"), "--profile", "unit")
+    assert status == 2
+    assert "pass --stack-name" in _one_error_line(err)  # not the local stack's bucket
+
+
+# -- bad flag values: one line, exit 2, for every command ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["process", "--key-points", "0", "x"], "--key-points: must be 1-7"),
+        (["process", "--key-points", "8", "x"], "--key-points: must be 1-7"),
+        (["process", "--key-points", "many", "x"], "'many' is not a whole number"),
+        (["process", "--jobs", "0", "x"], "--jobs: must be at least 1"),
+        (["process", "--keywords", "21", "x"], "--keywords: must be 0-20"),
+        (["process", "--format", "yaml", "x"], "invalid choice: 'yaml'"),
+        (["process", "--output-dir", "out", "--format", "jsonl", "x"], "jsonl is for standard"),
+        (["process", "-", "-"], "can be given once"),
+        (["list", "--limit", "-1"], "--limit: must be 0 (all) or more"),
+        (["list", "--limit", "ten"], "'ten' is not a whole number"),
+        (["list", "--status", "DONE"], "invalid choice: 'DONE'"),
+        (["watch", "--interval", "0"], "--interval must be more than 0"),
+        (["watch", "--timeout", "-5", "x"], "--timeout must be more than 0"),
+        (["upload", "--wait", "--timeout", "0", "README.md"], "--timeout must be more than 0"),
+        (["upload", "--timeout", "soon", "README.md"], "--timeout: invalid float value"),
+        (["serve", "--aws-port", "http"], "--aws-port: invalid int value"),
+        (["serve", "--parameter", "NoEquals"], "--parameter expects NAME=VALUE"),
+        (["show"], "the following arguments are required: ID"),
+        (["reprocess"], "one of the arguments"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        (["list", "--api-url", "ftp://example.com"], "API URL must be http(s)"),
+    ],
+)
+def test_a_bad_flag_value_is_one_line(capsys, argv, expected):
+    try:
+        status = cli.main(argv)
+    except SystemExit as exc:  # argparse's own usage errors
+        status = exc.code
+    err = capsys.readouterr().err
+    assert status == 2, err
+    assert expected in _one_error_line(err)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["list"], ["list", "--json"], ["show", "abc"], ["watch", "abc"], ["watch"],
+     ["reprocess", "--failed"], ["reprocess", "abc"]],
+)  # fmt: skip
+def test_an_unreachable_api_is_one_line_for_every_reader(capsys, argv):
+    url = f"http://127.0.0.1:{_free_port()}"
+    status, out, err = _run(capsys, *argv, "--api-url", url)
+    assert status == 1
+    assert f"cannot reach the API at {url} (from --api-url" in _one_error_line(err)
+    assert out == ""
+
+
+# -- the upload progress bar: files and bytes; Ctrl-C ends its line and says how many went up
+
+
+class _Tty(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_upload_bar_counts_files_and_bytes():
+    from articles_cli.commands.upload import UploadProgress
+
+    bar = UploadProgress(3, 3000, _Tty())
+    bar(1000)
+    bar.file_done()
+    bar(500)
+    assert bar.stream.getvalue().endswith("1/3 files  1.5 kB/3.0 kB   50%")
+    bar.stop()
+    assert bar.stream.getvalue().endswith("\n")
+
+
+def test_ctrl_c_during_an_upload_says_how_many_files_went_up(tmp_path, endpoint):
+    import os
+    import pty
+    import select
+    import signal
+    import subprocess
+    import sys
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(80):
+        (folder / f"part-{number:02d}.txt").write_bytes(os.urandom(150_000).hex().encode())
+    controller, terminal = pty.openpty()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "articles_cli.main", "upload", str(folder), "--bucket", BUCKET,
+         "--endpoint-url", endpoint, "--prefix", "interrupted/"],
+        stdout=subprocess.PIPE, stderr=terminal, stdin=terminal, env=env,
+    )  # fmt: skip
+    os.close(terminal)
+    assert process.stdout is not None
+    first = process.stdout.readline()  # the first file is up
+    assert first.strip()
+    process.send_signal(signal.SIGINT)
+    rest, _ = process.communicate(timeout=60)
+    screen = b""
+    while select.select([controller], [], [], 0.5)[0]:
+        try:
+            chunk = os.read(controller, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(controller)
+    assert process.returncode == 130
+    printed = [first, *rest.splitlines()]
+    text = screen.decode()
+    assert " files  " in text  # the bar was drawn, counting files
+    last = text.rstrip("\r\n").splitlines()[-1]
+    assert f"articles: interrupted: {len(printed)} of 80 file(s) uploaded" in last
+    assert "\rarticles: interrupted" not in text  # the bar's line was ended first
+    assert len(printed) < 80
+    assert len(_keys(endpoint, BUCKET, "interrupted/")) >= len(printed)
+
+
+def test_watch_redraws_its_table_in_place():
+    from articles_cli.commands._follow import LiveTable, Tracked
+
+    screen = _Tty()
+    table = LiveTable(screen, "watching")
+    first = Tracked("a" * 24, "incoming/one.txt", status="QUEUED")
+    table.draw([first])
+    assert screen.getvalue().startswith("watching\n" + "a" * 24 + "  QUEUED")
+    first.update({"status": "SUMMARIZED", "title": "One", "source": {"key": "incoming/one.txt"}})
+    table.draw([first, Tracked("b" * 24, "incoming/two.txt")])
+    second = screen.getvalue().split("\x1b[2F\x1b[J", 1)  # up over the 2 lines drawn, clear
+    assert len(second) == 2
+    rows = second[1].splitlines()
+    assert rows[1].startswith("a" * 24 + "  SUMMARIZED  incoming/one.txt  One")
+    assert rows[2].startswith("b" * 24 + "  WAITING     incoming/two.txt")

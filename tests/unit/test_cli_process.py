@@ -136,3 +136,58 @@ def test_progress_bar_only_on_a_terminal_with_many_files():
 def test_process_one_never_raises(tmp_path):
     record = process.process_one(str(tmp_path), process.ProcessOptions(max_bytes=1024))
     assert record["error"]["code"] == "not_found"
+
+
+def test_a_dash_reads_standard_input(capsys, monkeypatch, inputs):
+    data = (inputs / "news.html").read_bytes()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    status, out, _ = _run(capsys, "--format", "jsonl", "-", str(inputs / "nested" / "notes.md"))
+    assert status == 0
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert first["source"] == "-"
+    assert first["title"] == "Harbour town votes to rebuild its sea wall"
+    assert second["title"] == "Notes"
+
+
+def test_standard_input_over_the_limit_is_refused(capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"word " * 400)))
+    status, out, _ = _run(capsys, "--format", "jsonl", "--max-bytes", "1000", "-")
+    assert status == 1
+    assert json.loads(out)["error"]["code"] == "too_large"
+
+
+@pytest.mark.parametrize(("fmt", "suffix"), [("json", ".json"), ("markdown", ".md")])
+def test_output_dir_writes_one_file_per_input(capsys, inputs, tmp_path, fmt, suffix):
+    out_dir = tmp_path / "out"
+    status, out, _ = _run(capsys, "--format", fmt, "--output-dir", str(out_dir), str(inputs))
+    assert status == 0
+    written = sorted(p.relative_to(out_dir).as_posix() for p in out_dir.rglob("*") if p.is_file())
+    assert written == sorted(["news" + suffix, "nested/page" + suffix, "nested/notes" + suffix])
+    assert sorted(out.split()) == sorted(str(out_dir / name) for name in written)
+    notes = (out_dir / ("nested/notes" + suffix)).read_text()
+    if fmt == "json":
+        assert json.loads(notes)["title"] == "Notes"
+    else:
+        assert notes.startswith("# Notes\n")
+
+
+def test_output_dir_keeps_two_names_apart(capsys, tmp_path):
+    (tmp_path / "a.md").write_text("# From Markdown\n\nOne line of text here.\n")
+    (tmp_path / "a.txt").write_text("From text\n\nAnother line of text here.\n")
+    out_dir = tmp_path / "out"
+    status, _out, _ = _run(
+        capsys, "--output-dir", str(out_dir), str(tmp_path / "a.md"), str(tmp_path / "a.txt")
+    )
+    assert status == 0
+    assert sorted(p.name for p in out_dir.iterdir()) == ["a.md.json", "a.txt.json"]
+    assert json.loads((out_dir / "a.md.json").read_text())["title"] == "From Markdown"
+
+
+@pytest.mark.parametrize("count", [0, 2, 12])
+def test_keywords_n(capsys, inputs, count):
+    status, out, _ = _run(capsys, "--format", "jsonl", "--keywords", str(count),
+                          str(inputs / "news.html"))  # fmt: skip
+    assert status == 0
+    keywords = json.loads(out)["keywords"]
+    assert len(keywords) == count if count <= 5 else 5 < len(keywords) <= count
+    assert len({k.casefold() for k in keywords}) == len(keywords)

@@ -19,11 +19,11 @@ from articles_cli.commands._remote import (
     CommandError,
     NotFound,
     add_api_arguments,
-    add_aws_arguments,
+    add_target_arguments,
     aws_error,
     fail,
-    find_ingest_queue,
     sqs_client,
+    target,
 )
 from articles_cli.commands.list import fetch
 
@@ -44,10 +44,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--queue-url",
         default=None,
-        help=f"ingest queue (default ${QUEUE_ENV}, else the only *IngestQueue* queue)",
+        help=f"ingest queue (default ${QUEUE_ENV}, else the stack's IngestQueueUrl output, "
+        "else the newest running local stack's)",
     )
-    add_aws_arguments(parser)
     add_api_arguments(parser)
+    add_target_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -80,8 +81,10 @@ def run(args: argparse.Namespace) -> int:
             raise CommandError("give article ids or --failed", 2)
         else:
             check_reprocessable(ApiClient.from_args(args), ids)
+        queue_url = args.queue_url or os.environ.get(QUEUE_ENV)
+        if not queue_url:
+            queue_url, _source = target(args).from_stack("IngestQueueUrl", "--queue-url")
         sqs = sqs_client(args)
-        queue_url = args.queue_url or os.environ.get(QUEUE_ENV) or find_ingest_queue(sqs)
         for start in range(0, len(ids), 10):
             chunk = ids[start : start + 10]
             response = sqs.send_message_batch(

@@ -5,10 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import textwrap
+import urllib.parse
 from typing import Any
 
 from articles.keypoints.lede import points_besides_lede
-from articles_cli.commands._remote import ApiClient, CommandError, add_api_arguments, fail
+from articles_cli.commands._remote import (
+    ApiClient,
+    CommandError,
+    add_api_arguments,
+    add_target_arguments,
+    fail,
+)
 
 
 def register(subparsers: Any) -> None:
@@ -18,6 +25,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("id", metavar="ID")
     parser.add_argument("--text", action="store_true", help="also print the full text")
     add_api_arguments(parser)
+    add_target_arguments(parser)
     parser.set_defaults(handler=run)
 
 
@@ -64,12 +72,13 @@ def render(item: dict[str, Any], text: str | None = None) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    client = ApiClient.from_args(args)
     try:
-        item = client.get(f"/articles/{args.id}")
+        client = ApiClient.from_args(args)
+        path = f"/articles/{urllib.parse.quote(args.id, safe='')}"
+        item = client.get(path)
         text = None
         if args.text and item.get("has_text"):
-            text = client.get(f"/articles/{args.id}/text").get("text", "")
+            text = client.get(f"{path}/text").get("text", "")
     except CommandError as exc:
         return fail(exc)
     if args.json:

@@ -29,7 +29,7 @@ from articles.constants import DEFAULT_EVENT_BUS_NAME
 from articles.errors import ArticleError
 from articles.formats import content_type_for
 from articles.settings import get_settings
-from articles_cli.local import logs, moto_eventbridge, moto_events, moto_sqs
+from articles_cli.local import endpoints, logs, moto_eventbridge, moto_events, moto_sqs
 from articles_cli.local.api_server import LocalApi
 from articles_cli.local.cloudformation import load_template
 from articles_cli.local.dispatcher import Dispatcher, load_handler
@@ -264,6 +264,21 @@ class LocalStack:
             log.info("uploaded %d sample articles from %s", len(keys), directory)
         return keys
 
+    def endpoints(self) -> endpoints.LocalEndpoints:
+        """Where this stack listens, as ``articles serve`` records it for the client commands."""
+        assert self.resources is not None
+        ingest = self.resources.queues.get("IngestQueue")
+        return endpoints.LocalEndpoints(
+            pid=os.getpid(),
+            stack_name=self.resources.stack_name,
+            region=self.options.region,
+            endpoint_url=self.options.endpoint_url,
+            api_url=self.options.api_url,
+            bucket=self.resources.bucket_name,
+            ingest_queue_url=ingest.url if ingest else "",
+            started_at=time.time(),
+        )
+
     def banner(self) -> str:
         assert self.resources is not None
         opts = self.options
@@ -287,13 +302,16 @@ class LocalStack:
                 f"    AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing "
                 f"aws --region {opts.region} --endpoint-url {endpoint} "
                 f"s3 cp FILE s3://{bucket}/{self.incoming_prefix}",
-                f"    articles upload FILE --endpoint-url {endpoint}",
+                "    articles upload --wait FILE",
                 "  Read it back:",
                 f"    curl {api}/articles",
                 f"    curl {api}/articles?status=FAILED",
                 f"    curl {api}/articles/ID",
                 f"    curl {api}/articles/ID/text",
                 f"    curl {api}/openapi.json",
+                "  articles upload/list/show/watch find this stack by themselves; other tools, "
+                "in another shell:",
+                *(f"    {line}" for line in self.endpoints().exports()),
                 "",
                 "  Ctrl-C stops the stack.",
                 "",
@@ -334,12 +352,14 @@ def serve(options: StackOptions) -> int:
     stack = LocalStack(options)
     try:
         stack.start()
+        endpoints.write(stack.endpoints())  # where the client commands look first
         print(stack.banner(), flush=True)
         stack.upload_samples()
         while not stop.wait(0.5):
             pass
         log.info("stopping")
     finally:
+        endpoints.remove(os.getpid())
         stack.stop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)

@@ -697,4 +697,5 @@ def test_articles_process_shows_what_the_model_call_cost_and_dropped(
     assert not {"token_usage", "dropped_points", "fallback_reason"} & set(extractive)
 
     _warn_fallback({"source": "a.txt", "fallback_reason": "throttled"}, set())
-    assert "extractive backend (throttled), first for a.txt" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "extractive backend, not Bedrock (throttled: " in err and "first for a.txt" in err
