@@ -132,19 +132,23 @@ def test_newer_version_replaces_the_record_and_summary(stack: Stack) -> None:
     assert stack.s3.list_objects_v2(Bucket=BUCKET, Prefix=f"texts/{second.id}/")["KeyCount"] == 1
 
 
-def test_identical_content_is_not_summarized_twice(
-    stack: Stack, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple]:
+    """The calls the summarize stage makes to the key-point engine, recorded as they pass."""
     import articles.keypoints
 
-    calls = []
+    recorded: list[tuple] = []
     real = articles.keypoints.summarize
 
     def counting(*args, **kwargs):
-        calls.append(args)
+        recorded.append(args)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(articles.keypoints, "summarize", counting)
+    return recorded
+
+
+def test_identical_content_is_not_summarized_twice(stack: Stack, calls: list[tuple]) -> None:
     upload_and_extract(stack, KEY, KEY_IN_EVENT, HTML, SEQ_1)
     summarize_all(stack)
     upload_and_extract(stack, "incoming/copy.html", "incoming/copy.html", HTML, SEQ_1)
@@ -158,19 +162,10 @@ def test_identical_content_is_not_summarized_twice(
 
 
 def test_a_new_ranking_does_not_reuse_the_old_rankings_cached_points(
-    stack: Stack, monkeypatch: pytest.MonkeyPatch
+    stack: Stack, calls: list[tuple], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import articles.keypoints
     import articles.pipeline.summarize_stage as stage
 
-    calls = []
-    real = articles.keypoints.summarize
-
-    def counting(*args, **kwargs):
-        calls.append(args)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(articles.keypoints, "summarize", counting)
     upload_and_extract(stack, KEY, KEY_IN_EVENT, HTML, SEQ_1)
     summarize_all(stack)
     monkeypatch.setattr(stage, "EXTRACTIVE_VERSION", "99.0.0")  # as after an upgrade

@@ -31,8 +31,9 @@ def _digest(obj: object) -> str:
 
 
 def test_the_reviewed_moto_code_is_the_pinned_one() -> None:
-    original = moto_dynamodb._State.originals[0][2] if moto_dynamodb._State.originals else None
-    json_structure = original or serialize.BaseJSONSerializer.__dict__["_serialize_type_structure"]
+    json_structure = moto_dynamodb._PATCHES.original(
+        serialize.BaseJSONSerializer, "_serialize_type_structure"
+    )
     found = {
         "BaseJSONSerializer._serialize_type_structure": _digest(json_structure),
         "ResponseSerializer._serialize_type_structure": _digest(

@@ -21,18 +21,14 @@ and fails when the pinned moto's version of the replaced method changes.
 from __future__ import annotations
 
 import base64
-import threading
-from typing import Any, ClassVar
+from typing import Any
 
 from moto.core import serialize
 
+from articles_cli.local.patching import Patches
+
 ATTRIBUTE_VALUE_SHAPE = "AttributeValue"
 _MEMBERS = frozenset({"S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"})
-
-
-class _State:
-    lock = threading.Lock()
-    originals: ClassVar[list[tuple[type, str, Any]]] = []
 
 
 def _base64(value: str | bytes) -> str:
@@ -67,25 +63,14 @@ def _serialize_type_structure(self: Any, serialized: Any, value: Any, shape: Any
     if shape.name == ATTRIBUTE_VALUE_SHAPE and key and isinstance(value, dict):
         serialized[self.get_serialized_name(shape, key)] = wire_value(value)
         return
-    _State.originals[0][2](self, serialized, value, shape, key)
+    original = _PATCHES.original(serialize.BaseJSONSerializer, "_serialize_type_structure")
+    original(self, serialized, value, shape, key)
 
 
 def _replacements() -> list[tuple[type, str, Any]]:
     return [(serialize.BaseJSONSerializer, "_serialize_type_structure", _serialize_type_structure)]
 
 
-def install() -> None:
-    with _State.lock:
-        if _State.originals:
-            return
-        for owner, name, replacement in _replacements():
-            _State.originals.append((owner, name, owner.__dict__[name]))
-            setattr(owner, name, replacement)
-
-
-def uninstall() -> None:
-    """Put moto back as it was (tests that share the process with other moto users)."""
-    with _State.lock:
-        for owner, name, original in _State.originals:
-            setattr(owner, name, original)
-        _State.originals.clear()
+_PATCHES = Patches(_replacements)
+install = _PATCHES.install
+uninstall = _PATCHES.uninstall  # moto as it was (tests that share the process with moto users)

@@ -9,34 +9,23 @@ rules match no events, in this process (the local stack and the tests run moto i
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
 from moto.events import models
 
-
-class _State:
-    lock = threading.Lock()
-    original: Any = None
+from articles_cli.local.patching import Patches, Replacement
 
 
-def install() -> None:
-    with _State.lock:
-        if _State.original is not None:
-            return
-        _State.original = original = models.Rule.send_to_targets
-
-    def send_to_targets(self: Any, *args: Any, **kwargs: Any) -> None:
-        if self.scheduled_expression and not self.event_pattern.dump():
-            return  # a schedule rule: it matches no event on the bus
-        original(self, *args, **kwargs)
-
-    models.Rule.send_to_targets = send_to_targets  # type: ignore[method-assign]
+def _send_to_targets(self: Any, *args: Any, **kwargs: Any) -> None:
+    if self.scheduled_expression and not self.event_pattern.dump():
+        return  # a schedule rule: it matches no event on the bus
+    _PATCHES.original(models.Rule, "send_to_targets")(self, *args, **kwargs)
 
 
-def uninstall() -> None:
-    with _State.lock:
-        if _State.original is None:
-            return
-        models.Rule.send_to_targets = _State.original  # type: ignore[method-assign]
-        _State.original = None
+def _replacements() -> list[Replacement]:
+    return [(models.Rule, "send_to_targets", _send_to_targets)]
+
+
+_PATCHES = Patches(_replacements)
+install = _PATCHES.install
+uninstall = _PATCHES.uninstall

@@ -24,22 +24,18 @@ pinned moto's versions of these pieces change, so an upgrade is looked at again.
 from __future__ import annotations
 
 import json
-import threading
-from typing import Any, ClassVar
+from typing import Any
 
 from moto.core.utils import camelcase_to_underscores, unix_time, unix_time_millis
 from moto.sqs import models
+
+from articles_cli.local.patching import Patches
 
 _COUNTED = (
     "ApproximateNumberOfMessages",
     "ApproximateNumberOfMessagesDelayed",
     "ApproximateNumberOfMessagesNotVisible",
 )
-
-
-class _State:
-    lock = threading.Lock()
-    originals: ClassVar[list[tuple[type, str, Any]]] = []
 
 
 def message_counts(queue: Any) -> dict[str, int]:
@@ -94,18 +90,6 @@ def _replacements() -> list[tuple[type, str, Any]]:
     ]
 
 
-def install() -> None:
-    with _State.lock:
-        if _State.originals:
-            return
-        for owner, name, replacement in _replacements():
-            _State.originals.append((owner, name, owner.__dict__[name]))
-            setattr(owner, name, replacement)
-
-
-def uninstall() -> None:
-    """Put moto back as it was (tests that share the process with other moto users)."""
-    with _State.lock:
-        for owner, name, original in _State.originals:
-            setattr(owner, name, original)
-        _State.originals.clear()
+_PATCHES = Patches(_replacements)
+install = _PATCHES.install
+uninstall = _PATCHES.uninstall  # moto as it was (tests that share the process with moto users)
