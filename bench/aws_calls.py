@@ -52,6 +52,7 @@ S3_PUT_CLASS = 0.005 / 1_000  # PUT, COPY, POST, LIST
 S3_GET_CLASS = 0.0004 / 1_000  # GET, HEAD and the rest; DELETE is free
 SQS_REQUEST = 0.40 / 1_000_000  # standard queue, past the free tier, per 64 KB chunk
 DYNAMODB_WRITE_UNIT = 0.625 / 1_000_000  # on-demand
+EVENTBRIDGE_EVENT = 1.00 / 1_000_000  # custom events, per 64 KB chunk; one per PutEvents here
 DYNAMODB_READ_UNIT = 0.125 / 1_000_000
 S3_FREE = {"DeleteObject"}
 S3_PUT_OPERATIONS = {"PutObject", "CopyObject", "ListObjectsV2", "ListObjects", "PostObject"}
@@ -210,6 +211,8 @@ def _request_cost(service: str, operation: str) -> float:
         return S3_PUT_CLASS if operation in S3_PUT_OPERATIONS else S3_GET_CLASS
     if service == "sqs":
         return SQS_REQUEST
+    if service == "events":
+        return EVENTBRIDGE_EVENT
     return 0.0  # DynamoDB is priced by request units, below
 
 

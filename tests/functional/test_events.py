@@ -454,6 +454,35 @@ def test_a_new_version_keeps_the_unsent_event_of_the_old_one(
     assert stored(stack).pending_events == []
 
 
+def test_the_event_bus_parameter_chooses_the_bus(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deployed with EventBusName=articles-done, the functions publish there, not on default."""
+    from moto import mock_aws
+
+    from articles_cli.local.provision import Clients, provision
+
+    with mock_aws():
+        clients = Clients.from_session(None, "us-east-1")
+        clients.events.create_event_bus(Name="articles-done")
+        resources = provision(clients, parameters={"EventBusName": "articles-done"})
+        for name in ("ExtractFunction", "SummarizeFunction", "SweepFunction"):
+            assert resources.functions[name].environment["EVENT_BUS_NAME"] == "articles-done"
+        assert resources.outputs["EventBusArn"].endswith(":event-bus/articles-done")
+        stack = Stack(resources, clients.s3, clients.sqs, clients.dynamodb, monkeypatch)
+        chosen = EventLog(stack.sqs, clients.events, "articles-done", name="chosen").subscribe()
+        default = EventLog(stack.sqs, clients.events, name="default-bus").subscribe()
+        key = "incoming/empty.txt"
+        bucket = resources.bucket_name
+        version = stack.s3.put_object(Bucket=bucket, Key=key, Body=b"")["VersionId"]
+        event = s3_put_event(key, version_id=version, sequencer=SEQ_1)
+        body = json.loads(event["Records"][0]["body"])
+        body["Records"][0]["s3"]["bucket"]["name"] = bucket
+        event["Records"][0]["body"] = json.dumps(body)
+        assert extract(stack, event) == []
+        (failed,) = details(chosen.receive())
+        assert (failed.key, failed.error_code) == (key, "empty_document")
+        assert default.receive() == []
+
+
 # -- the README's rule ---------------------------------------------------------------------------
 
 

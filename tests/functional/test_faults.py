@@ -17,14 +17,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import boto3
 import pytest
 from botocore.awsrequest import AWSResponse
 
 from articles.aws import AwsClients
+from articles.events import publisher
+from articles.events.models import ArticleEventDetail
+from articles.events.publisher import EventPublisher
 from articles.pipeline.sweep import sweep_stalled
 from articles.records.models import ArticleRecord, Status, record_id
 from articles.records.repository import ArticleRepository
 from articles.settings import ExtractSettings, SummarizeSettings
+from articles_cli.local.event_log import EventLog
 from tests.functional.conftest import BUCKET
 from tests.functional.driver import Killed, Pipeline, pipeline
 
@@ -44,6 +49,7 @@ FAULTS = {
         ("ThrottlingException", 400),
         ("InternalServerError", 500),
     ],
+    "events": [("ThrottlingException", 400), ("InternalException", 500)],
 }
 TOPICS = ["harbour", "ferry", "bridge", "library", "orchard", "railway", "market", "school"]
 PLACES = ["Westport", "Kirkby", "Elmstead", "Portree", "Hollin", "Dunmore", "Ashby", "Corran"]
@@ -124,9 +130,12 @@ def test_every_article_ends_summarized_through_injected_faults(
     pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     runs = _count_summaries(monkeypatch)
+    monkeypatch.setattr(publisher, "pause", lambda seconds: None)
+    bus = EventLog(pipeline.stack.sqs, boto3.client("events", region_name="us-east-1"))
+    bus.subscribe()
     faults = FaultInjector(FAULT_RATE, SEED)
     for context in pipeline.contexts.values():
-        for service in ("s3", "sqs", "dynamodb"):
+        for service in ("s3", "sqs", "dynamodb", "events"):
             faults.attach(context.clients.get(service))
 
     uploads = dict(_article(number) for number in range(ARTICLES))
@@ -136,6 +145,19 @@ def test_every_article_ends_summarized_through_injected_faults(
     for key, body in uploads.items():
         pipeline.stack.put_article(key, body)
     pipeline.run()
+    # What EventBridge did not take in the run waits on its records for the sweep.
+    left = [record.id for record in pipeline.records() if record.pending_events]
+    repository = ArticleRepository(
+        pipeline.stack.table_name, AwsClients(dynamodb=pipeline.stack.dynamodb)
+    )
+    swept = sweep_stalled(
+        repository,
+        stalled_after=timedelta(days=1),
+        now=datetime.now(UTC) + timedelta(minutes=10),
+        events=EventPublisher(repository, AwsClients(), "default"),
+    )
+    delivered = [ArticleEventDetail.model_validate(e["detail"]) for e in bus.receive()]
+    event_ids = Counter(detail.event_id for detail in delivered)
 
     records = pipeline.records()
     by_key = Counter(record.source.key for record in records)
@@ -155,6 +177,11 @@ def test_every_article_ends_summarized_through_injected_faults(
         "summaries computed": sum(runs.values()),
         "texts summarised twice": sum(1 for n in runs.values() if n > 1),
         "stored texts": texts,
+        "events delivered": len(delivered),
+        "distinct events": len(event_ids),
+        "events sent again (same event_id)": sum(n - 1 for n in event_ids.values()),
+        "records with events left after the run": len(left),
+        "sent by the sweep": len(swept.events_sent),
     }
     print("\nfault run:", figures, "\nfaults by call:", dict(faults.injected.most_common()))
 
@@ -168,6 +195,14 @@ def test_every_article_ends_summarized_through_injected_faults(
     assert figures["texts summarised twice"] == 0
     assert figures["summaries computed"] == ARTICLES
     assert texts == len(uploads)
+    # One SUMMARIZED event per article, the one its record's final write made; an article a
+    # fault ended FAILED before its redrive also told of that; nothing is left unsent.
+    assert faults.injected["events:PutEvents"] > 0
+    summarized = {d.event_id for d in delivered if d.status == "SUMMARIZED"}
+    assert summarized == {f"{record.id}:{record.revision}" for record in records}
+    assert {d.status for d in delivered} <= {"SUMMARIZED", "FAILED"}
+    assert all(not record.pending_events for record in records)
+    assert set(swept.events_sent) == set(left) and swept.events_unsent == []
 
 
 # -- invocations killed mid-way ---------------------------------------------------------------
