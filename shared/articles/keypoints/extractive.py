@@ -48,7 +48,7 @@ from articles.keypoints.text import (
 )
 from articles.models import KeyPoints, text_length
 
-VERSION = "0.2.0"
+VERSION = "0.3.0"
 NAME = f"extractive {VERSION}"
 
 MIN_POINTS, MAX_POINTS = 3, 7
