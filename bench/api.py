@@ -8,7 +8,9 @@ connections (one ``http.client`` connection per client, as a browser or an SDK h
 1. p50 and p95 of ``GET /articles/{id}`` beside ``GET /openapi.json`` (the API's cheapest
    answer, no AWS call), ``--requests`` each, one client;
 2. requests/s of one client, then of ``--clients`` clients at once (separate processes, so the
-   clients do not share one interpreter lock), each sending ``--requests`` requests.
+   clients do not share one interpreter lock), each sending ``--requests`` requests;
+3. that the sample articles each have one record, in a terminal status, and that every answer
+   by id was the same record (nothing lost, stuck, duplicated or mixed up between requests).
 """
 
 from __future__ import annotations
@@ -25,24 +27,31 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from local_stack import _free_port, _get, start_stack, stop_stack
+from local_stack import SAMPLES, _all_items, _free_port, _get, start_stack, stop_stack
 
 
 def _timings(port: int, path: str, count: int) -> list[float]:
+    return _requests(port, path, count)[0]
+
+
+def _requests(port: int, path: str, count: int) -> tuple[list[float], set[bytes]]:
+    """Milliseconds per request over one keep-alive connection, and the distinct bodies."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     samples = []
+    bodies: set[bytes] = set()
     try:
         for _ in range(count):
             started = time.perf_counter()
             connection.request("GET", path)
             response = connection.getresponse()
-            response.read()
+            body = response.read()
             if response.status != 200:
                 raise SystemExit(f"GET {path} answered {response.status}")
             samples.append((time.perf_counter() - started) * 1000)
+            bodies.add(body)
     finally:
         connection.close()
-    return samples
+    return samples, bodies
 
 
 def _first_article(port: int) -> str:
@@ -56,19 +65,32 @@ def _first_article(port: int) -> str:
     raise SystemExit("no sample article was summarised within 60 s")
 
 
-def _client(args: tuple[int, str, int]) -> tuple[float, float]:
+def _client(args: tuple[int, str, int]) -> tuple[float, float, set[bytes]]:
     port, path, count = args
     started = time.perf_counter()
-    _timings(port, path, count)
-    return started, time.perf_counter()
+    _, bodies = _requests(port, path, count)
+    return started, time.perf_counter(), bodies
 
 
-def _throughput(port: int, path: str, count: int, clients: int) -> float:
+def _throughput(port: int, path: str, count: int, clients: int) -> tuple[float, set[bytes]]:
     with ProcessPoolExecutor(clients) as pool:
         pool.submit(_timings, port, "/openapi.json", 1).result()  # start the workers first
         spans = list(pool.map(_client, [(port, path, count)] * clients))
-    elapsed = max(end for _, end in spans) - min(start for start, _ in spans)
-    return clients * count / elapsed
+    elapsed = max(end for _, end, _ in spans) - min(start for start, _, _ in spans)
+    return clients * count / elapsed, set().union(*(bodies for _, _, bodies in spans))
+
+
+def _integrity(port: int, bodies: set[bytes]) -> dict[str, int]:
+    """The samples' records once the runs are over, and the distinct answers by id."""
+    expected = {path.name for path in SAMPLES.iterdir() if path.is_file()}
+    items = _all_items(f"http://127.0.0.1:{port}")
+    names = [item["source"]["key"].rsplit("/", 1)[-1] for item in items]
+    return {
+        "lost": len(expected - set(names)),
+        "stuck": sum(item["status"] not in ("SUMMARIZED", "FAILED") for item in items),
+        "duplicated": len(names) - len(set(names)),
+        "distinct answers by id (1 expected)": len(bodies),
+    }
 
 
 def main() -> int:
@@ -85,16 +107,20 @@ def main() -> int:
             for path in (article, "/openapi.json"):
                 _timings(api_port, path, 20)  # warm both code paths
             rows = []
+            bodies: set[bytes] = set()
             for name, path in (
                 ("GET /articles/{id}", article),
                 ("GET /openapi.json", "/openapi.json"),
             ):
-                samples = _timings(api_port, path, args.requests)
+                samples, answers = _requests(api_port, path, args.requests)
+                if path == article:
+                    bodies |= answers
                 rows.append(
                     (name, statistics.median(samples), statistics.quantiles(samples, n=20)[18])
                 )
-            one = _throughput(api_port, article, args.requests, 1)
-            many = _throughput(api_port, article, args.requests, args.clients)
+            one, answers = _throughput(api_port, article, args.requests, 1)
+            many, more = _throughput(api_port, article, args.requests, args.clients)
+            integrity = _integrity(api_port, bodies | answers | more)
         finally:
             stop_stack(stack)
 
@@ -108,8 +134,10 @@ def main() -> int:
         f"GET by id: 1 client {one:6.1f} req/s, {args.clients} clients {many:6.1f} req/s "
         f"({many / one:.2f}x)"
     )
+    print("integrity: " + ", ".join(f"{name} {count}" for name, count in integrity.items()))
     print(json.dumps({"p50_ratio": rows[0][1] / rows[1][1], "concurrency_gain": many / one}))
-    return 0
+    failed = [name for name, count in integrity.items() if count != ("1 expected" in name)]
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

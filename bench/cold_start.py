@@ -9,9 +9,12 @@ files is compiled again on every start.
 The layer is built by the same Makefile as the deployed one, for this machine's architecture
 (on x86_64 the twin of the arm64 layer: the same wheels, built for x86_64, so that they load
 here). The "no bytecode" variant is that layer with its ``__pycache__`` folders removed, which
-is how the layer shipped before. The bare ``import boto3, aws_lambda_powertools`` is measured
-in the same run. The runs are interleaved, one of every case and variant per round, so load
-that drifts during the run moves every figure alike and the ratios hold.
+is how the layer shipped before; both run with tracing on, as in Lambda. The third variant is
+the precompiled layer with tracing off (``POWERTOOLS_TRACE_DISABLED``: the local stack, the
+tests, SAM local), where the X-Ray SDK must not load at all. The bare ``import boto3,
+aws_lambda_powertools`` is measured in the same run. The runs are interleaved, one of every
+case and variant per round, so load that drifts during the run moves every figure alike and
+the ratios hold.
 
     python bench/cold_start.py [--runs N] [--build-dir build/cold-start]
 """
@@ -40,7 +43,10 @@ CASES: dict[str, tuple[str | None, str]] = {
     "SummarizeFunction": ("summarize", "import app\n"),
     "SweepFunction": ("sweep", "import app\n"),
 }
-VARIANTS = ("no bytecode", "precompiled")
+VARIANTS = ("no bytecode", "precompiled", "tracing off")
+LAYERS = {"no bytecode": "no bytecode", "precompiled": "precompiled", "tracing off": "precompiled"}
+PIPELINE = ("ExtractFunction", "SummarizeFunction", "SweepFunction")
+TRACING_OFF_LIMIT = 1.6
 TIMER = "import time\n_t = time.perf_counter()\n{body}print((time.perf_counter() - _t) * 1000)\n"
 
 
@@ -90,7 +96,9 @@ def build(build_dir: Path, python: str) -> dict[str, Path]:
     return {"no bytecode": plain / "python", "precompiled": precompiled / "python", "_": runtime}
 
 
-def measure_once(python: str, function: str | None, body: str, layer: Path, runtime: Path) -> float:
+def measure_once(
+    python: str, function: str | None, body: str, layer: Path, runtime: Path, *, tracing: bool
+) -> float:
     path = [str(layer), str(runtime)]
     cwd = ROOT
     if function:
@@ -108,6 +116,8 @@ def measure_once(python: str, function: str | None, body: str, layer: Path, runt
         "POWERTOOLS_SERVICE_NAME": "article-pipeline",
         "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR",
     }
+    if not tracing:
+        env["POWERTOOLS_TRACE_DISABLED"] = "true"
     result = subprocess.run(
         [python, "-S", "-c", TIMER.format(body=body)],
         cwd=cwd,
@@ -135,7 +145,9 @@ def main() -> int:
     for round_ in range(args.runs + 1):  # round 0 warms the file cache and is not counted
         for case, (function, body) in CASES.items():
             for variant in VARIANTS:
-                ms = measure_once(python, function, body, paths[variant], runtime)
+                layer = paths[LAYERS[variant]]
+                tracing = variant != "tracing off"
+                ms = measure_once(python, function, body, layer, runtime, tracing=tracing)
                 if round_:
                     samples[(case, variant)].append(ms)
     median = {key: statistics.median(values) for key, values in samples.items()}
@@ -149,18 +161,28 @@ def main() -> int:
         f"median import time over {args.runs} interleaved rounds, Python {version} "
         f"({platform.machine()}), the built layer without and with bytecode"
     )
+    bare = {variant: median[(BASELINE, variant)] for variant in VARIANTS}
     print(
         f"| {'module':<44} | {'no bytecode ms':>14} | {'x bare':>6} "
-        f"| {'precompiled ms':>14} | {'x bare':>6} | {'speed-up':>8} |"
+        f"| {'precompiled ms':>14} | {'x bare':>6} | {'speed-up':>8} "
+        f"| {'tracing off ms':>14} | {'x bare':>6} |"
     )
-    print(f"|{'-' * 46}|{'-' * 16}|{'-' * 8}|{'-' * 16}|{'-' * 8}|{'-' * 10}|")
+    print(f"|{'-' * 46}|{'-' * 16}|{'-' * 8}|{'-' * 16}|{'-' * 8}|{'-' * 10}|{'-' * 16}|{'-' * 8}|")
     for case in CASES:
         before, after = median[(case, "no bytecode")], median[(case, "precompiled")]
+        off = median[(case, "tracing off")]
         print(
-            f"| {case:<44} | {before:14.1f} | {before / median[(BASELINE, 'no bytecode')]:6.2f} "
-            f"| {after:14.1f} | {after / median[(BASELINE, 'precompiled')]:6.2f} "
-            f"| {before / after:7.2f}x |"
+            f"| {case:<44} | {before:14.1f} | {before / bare['no bytecode']:6.2f} "
+            f"| {after:14.1f} | {after / bare['precompiled']:6.2f} "
+            f"| {before / after:7.2f}x | {off:14.1f} | {off / bare['tracing off']:6.2f} |"
         )
+    worst = max(PIPELINE, key=lambda case: median[(case, "tracing off")])
+    ratio = median[(worst, "tracing off")] / bare["tracing off"]
+    verdict = "met" if ratio <= TRACING_OFF_LIMIT else "NOT met"
+    print(
+        f"pipeline functions, tracing off: at most {ratio:.2f}x bare ({worst}); "
+        f"limit {TRACING_OFF_LIMIT}x: {verdict}"
+    )
     return 0
 
 

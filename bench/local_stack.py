@@ -1,6 +1,6 @@
 """Local stack benchmark: the pipeline on moto against ``articles process`` on the same files.
 
-    python bench/local_stack.py [--count 200] [--keep DIR]
+    python bench/local_stack.py [--count 200 [--count 2000 ...]] [--keep DIR]
 
 1. Writes ``--count`` distinct articles (HTML, Markdown, text, PDF) made from the sample
    articles in events/articles: paragraphs reordered, titles and a numbered sentence varied,
@@ -15,6 +15,8 @@
    the stack, from /proc), articles/s in each tenth of the run, the ratio to step 2, and
    whether anything was lost (no record), stuck (not terminal), duplicated (two records for a
    key, or extracted twice) or dead-lettered.
+With several ``--count`` values it runs each size in turn and compares the stack's CPU per
+article between the smallest and the largest (linear: within 10%).
 Ports are picked free, so the figures do not depend on 3000/5000 being available.
 """
 
@@ -328,17 +330,13 @@ def _epoch(timestamp: str) -> float:
     return datetime.fromisoformat(timestamp.replace("Z", "+00:00")).timestamp()
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--count", type=int, default=200)
-    parser.add_argument("--keep", type=Path, default=None, help="write the articles here")
-    args = parser.parse_args()
-
+def run_once(count: int, keep: Path | None) -> tuple[float, float, bool]:
+    """One size: returns the stack's CPU per article, its wall-time ratio and integrity."""
     workdir = Path(tempfile.mkdtemp(prefix="articles-bench-"))
-    directory = args.keep or workdir / "articles"
+    directory = keep / str(count) if keep else workdir / "articles"
     directory.mkdir(parents=True, exist_ok=True)
     try:
-        paths = make_articles(directory, args.count)
+        paths = make_articles(directory, count)
         kinds = sorted({p.suffix for p in paths})
         print(f"{len(paths)} articles ({', '.join(kinds)}) in {directory}")
 
@@ -358,26 +356,55 @@ def main() -> int:
         finally:
             stop_stack(stack)
         failed = sum(item["status"] == "FAILED" for item in run.items)
+        cpu_per_article = run.cpu_seconds / len(paths)
         print(
             f"local stack end to end:  {run.seconds:7.2f} s  "
             f"({len(paths) / run.seconds:5.1f} articles/s, "
-            f"{run.cpu_seconds / len(paths) * 1000:6.1f} ms CPU/article, {failed} failed; "
+            f"{cpu_per_article * 1000:6.1f} ms CPU/article, {failed} failed; "
             f"uploads took {run.upload_seconds:.2f} s, "
             f"{run.upload_seconds / len(paths) * 1000:.1f} ms each)"
         )
         tenths = " ".join(f"{rate:5.1f}" for rate in _by_tenth(run.finished, run.seconds))
         print(f"articles/s by tenth:     {tenths}")
+        ratio = run.seconds / process_seconds
         print(
-            f"overhead ratio (stack / process): {run.seconds / process_seconds:.2f}x wall, "
+            f"overhead ratio (stack / process): {ratio:.2f}x wall, "
             f"{run.cpu_seconds / max(process_cpu, 1e-9):.2f}x CPU"
         )
         integrity = _integrity(paths, run)
         print("integrity: " + ", ".join(f"{name} {count}" for name, count in integrity.items()))
-        if any(integrity.values()):
-            return 1
+        return cpu_per_article, ratio, not any(integrity.values())
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--count",
+        type=int,
+        action="append",
+        help="articles per run (default 200); repeat it to compare sizes in one run",
+    )
+    parser.add_argument(
+        "--keep", type=Path, default=None, help="write the articles here (one folder per count)"
+    )
+    args = parser.parse_args()
+    counts = args.count or [200]
+    results = {}
+    for count in counts:
+        if len(counts) > 1:
+            print(f"--- {count} articles")
+        results[count] = run_once(count, args.keep)
+    if len(counts) > 1:
+        smallest, largest = min(counts), max(counts)
+        growth = results[largest][0] / results[smallest][0]
+        print(
+            f"stack CPU per article, {largest} / {smallest} articles: {growth:.2f}x "
+            f"(linear within 10%: {'yes' if abs(growth - 1) <= 0.10 else 'no'}); "
+            f"overhead ratio at {largest}: {results[largest][1]:.2f}x"
+        )
+    return 0 if all(ok for _, _, ok in results.values()) else 1
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ then starts the dispatcher (the functions' SQS event-source mappings -> Extract/
 handlers), the HTTP API (-> the function behind the REST API's integration) and the event log
 (a rule on the functions' event bus -> a queue -> one line per completion event). S3 delivers
 upload notifications to the ingest queue itself, as in AWS. State lives in the moto server's
-memory: stopping the stack forgets every object, message and record.
+memory: stopping the stack forgets every object, message and record. The functions' own S3,
+SQS, DynamoDB and EventBridge calls reach that moto in-process (``moto_inprocess``); every
+other client (aws CLI, browser, SDKs, tests) reaches it over HTTP.
 """
 
 from __future__ import annotations
@@ -23,13 +25,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import boto3
 from moto.server import ThreadedMotoServer
 
 from articles.constants import DEFAULT_EVENT_BUS_NAME
 from articles.errors import ArticleError
 from articles.formats import content_type_for
 from articles.settings import get_settings
-from articles_cli.local import endpoints, logs, moto_eventbridge, moto_events, moto_sqs
+from articles_cli.local import (
+    endpoints,
+    logs,
+    moto_dynamodb,
+    moto_eventbridge,
+    moto_events,
+    moto_inprocess,
+    moto_sqs,
+)
 from articles_cli.local.api_server import LocalApi
 from articles_cli.local.cloudformation import load_template
 from articles_cli.local.dispatcher import Dispatcher, load_handler
@@ -158,10 +169,15 @@ class LocalStack:
         moto_events.install()
         moto_sqs.install()
         moto_eventbridge.install()
+        moto_dynamodb.install()
         self.moto = ThreadedMotoServer(ip_address=opts.host, port=opts.aws_port, verbose=False)
         with contextlib.redirect_stdout(None):  # its "Starting a new Thread..." banner
             self.moto.start()
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        # The handlers' clients (boto3's default session, built on first use) skip HTTP.
+        boto3.setup_default_session()
+        assert boto3.DEFAULT_SESSION is not None
+        moto_inprocess.attach(boto3.DEFAULT_SESSION.events, opts.endpoint_url)
 
         self.clients = Clients.from_session(opts.endpoint_url, opts.region)
         self.resources = provision(
@@ -212,6 +228,8 @@ class LocalStack:
             minimum_compression_size=minimum_compression_size(self.options.template_path),
         )
         self.api.start()
+        # The event source mappings' receives and deletes, like the functions' calls.
+        moto_inprocess.attach(self.clients.sqs.meta.events, self.options.endpoint_url)
         self.event_log = EventLog(
             self.clients.sqs,
             self.clients.events,
