@@ -73,7 +73,7 @@ _ANY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 # U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
 _C0_BYTES = bytes((*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F))
 _C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
-_SEPARATORS_UTF8 = (b"\xe2\x80\xa8", b"\xe2\x80\xa9")
+_SEPARATORS_UTF8 = re.compile(rb"\xe2\x80[\xa8\xa9]")
 _REPLACEMENT = "\ufffd"
 
 
@@ -120,7 +120,7 @@ def _utf8_has_controls(data: bytes) -> bool:
     return (
         len(data.translate(None, _C0_BYTES)) != len(data)
         or _C1_UTF8.search(data) is not None
-        or any(separator in data for separator in _SEPARATORS_UTF8)
+        or _SEPARATORS_UTF8.search(data) is not None
     )
 
 

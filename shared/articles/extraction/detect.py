@@ -38,11 +38,15 @@ def _sample(data: bytes) -> bytes:
     return head
 
 
+# C0 control bytes that text does not use (tab, newlines, form feed and escape it does).
+_BINARY_CONTROLS = bytes(b for b in range(32) if b not in (9, 10, 12, 13, 27))
+
+
 def looks_binary(sample: bytes) -> bool:
     """Text has few C0 control bytes (a stray NUL at most); compressed or random data has many."""
     if not sample:
         return False
-    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    controls = len(sample) - len(sample.translate(None, _BINARY_CONTROLS))
     return controls / len(sample) > 0.05
 
 
@@ -56,7 +60,7 @@ def detect_format(
     data: bytes, *, filename: str | None = None, content_type: str | None = None
 ) -> str:
     """Return one of HTML, TEXT, MARKDOWN, PDF, or raise UnsupportedFormatError."""
-    if not data.strip():
+    if not data or data.isspace():  # no copy of the document, unlike strip()
         raise EmptyDocumentError("the document is empty")
     if data[:1024].lstrip().startswith(b"%PDF-") or b"%PDF-" in data[:1024]:
         return PDF

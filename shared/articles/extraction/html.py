@@ -6,14 +6,14 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from articles.errors import CorruptDocumentError, NoTextFoundError
+from articles.errors import NoTextFoundError
 from articles.extraction import layout
 from articles.extraction.boilerplate import clean_blocks
 from articles.extraction.metadata import read_header_line
 from articles.extraction.page_metadata import headings
 
 if TYPE_CHECKING:
-    from lxml.html import HtmlElement
+    from lxml.html import HtmlElement, HTMLParser
     from trafilatura.settings import Extractor
 
     from articles.models import ArticleMetadata
@@ -44,14 +44,75 @@ MIN_BODY_CHARS = 50  # for scripts written without spaces
 _LIST_ITEM = re.compile(r"^(?:[-*•]|\d{1,3}[.)])\s")
 
 
-def parse(text: str) -> HtmlElement:
-    """Parse with trafilatura's loader (it repairs the usual breakage) or raise a typed error."""
-    from trafilatura.utils import load_html
+# Characters libxml2 refuses, beyond the control characters decoding has already dropped.
+_NONCHARACTERS = re.compile("[\ufffe\uffff]")
+# A doctype with a slash in it trips libxml2; so does a self-closing <html/> near the top.
+_SLASHED_DOCTYPE = re.compile("^< ?! ?DOCTYPE[^>]*/[^<>]*>", re.IGNORECASE)
+_SELF_CLOSING_HTML = re.compile(r"(<html.*?)\s*/>", re.IGNORECASE)
+HTML_HEAD_CHARS = 4096
+MIN_HTML_CHILDREN = 2  # a document that does not say it is HTML must parse to head and body
+
+
+@cache
+def _parser() -> HTMLParser:
+    from lxml.html import HTMLParser
+
+    # trafilatura's own settings, so that its extractors see the tree they expect.
+    return HTMLParser(
+        collect_ids=False,
+        default_doctype=False,
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def _repair(text: str, beginning: str) -> str:
+    """What libxml2 trips on, as trafilatura's loader repairs it (decoding has already
+    dropped the control characters it would otherwise scan the whole page for)."""
+    if "\ufffe" in text or "\uffff" in text:
+        text = _NONCHARACTERS.sub("", text)
+    if "doctype" in beginning:
+        first, newline, rest = text.partition("\n")
+        text = _SLASHED_DOCTYPE.sub("", first, count=1) + newline + rest
+    for line in text[:HTML_HEAD_CHARS].splitlines()[:4]:
+        if "<html" in line and line.endswith("/>"):
+            text = _SELF_CLOSING_HTML.sub(r"\1>", text, count=1)
+            break
+    return text
+
+
+def _from_bytes(text: str) -> HtmlElement | None:
+    from lxml.etree import LxmlError
+    from lxml.html import fromstring
 
     try:
-        tree = load_html(text)
-    except (ValueError, TypeError) as exc:  # lxml rejects some malformed input outright
-        raise CorruptDocumentError(f"the HTML could not be parsed: {exc}") from exc
+        return fromstring(text.encode("utf-8", "surrogatepass"), parser=_parser())
+    except (LxmlError, ValueError, TypeError):
+        return None
+
+
+def parse(text: str) -> HtmlElement:
+    """Parse a page as ``decode`` gives it (control characters dropped) the way
+    trafilatura's loader does (same repairs, same parser settings, same second try from
+    bytes), or raise a typed error."""
+    from lxml.etree import LxmlError
+    from lxml.html import fromstring
+
+    beginning = text[:50].lower()
+    text = _repair(text, beginning)
+    tree: HtmlElement | None = None
+    through_bytes = False
+    try:
+        tree = fromstring(text, parser=_parser())
+    except ValueError:  # a string with an XML encoding declaration: lxml wants bytes
+        tree, through_bytes = _from_bytes(text), True
+    except (LxmlError, TypeError):  # lxml rejects some malformed input outright
+        tree = None
+    if (tree is None or len(tree) < 1) and not through_bytes:
+        tree = _from_bytes(text)
+    if tree is not None and "html" not in beginning and len(tree) < MIN_HTML_CHILDREN:
+        tree = None  # not HTML at all
     if tree is None:
         raise NoTextFoundError("the content is not a parsable HTML document")
     return tree

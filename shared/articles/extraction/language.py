@@ -106,10 +106,10 @@ def detect_language(text: str) -> str | None:
     words = Counter(found)
     total = sum(words.values())
     scores = dict.fromkeys(candidates, 0)
-    for word, count in words.items():
-        for lang in _LANGUAGES_OF.get(word, ()):
+    for word in words.keys() & _LANGUAGES_OF.keys():  # the function words present, in C
+        for lang in _LANGUAGES_OF[word]:
             if lang in scores:
-                scores[lang] += count
+                scores[lang] += words[word]
     best = max(scores, key=lambda k: scores[k])
     if scores[best] < max(2, total * 0.05):
         return None

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from lxml.etree import XPath
     from lxml.html import HtmlElement
 
 # Elements whose text the extractor writes as one output line.
@@ -33,6 +35,7 @@ _HOVER_CLASS = re.compile(
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WORD = re.compile(r"\w+")
 MIN_PART_PARAGRAPH_CHARS = 80
+CONTAINER_SHARE = 0.6  # of the located text, in the body's container
 MAX_GAP_CHARS = 200
 _FURNITURE_CLASS = re.compile(
     r"\b(ad|ads|advert\w*|dfp|gpt|banner|sponsor\w*|promo\w*|teaser\w*|related|newsletter|"
@@ -59,6 +62,18 @@ def _tokens(text: str) -> list[str]:
 # --- before extraction --------------------------------------------------------------------------
 
 
+@cache
+def _inline_candidates() -> XPath:
+    """Elements inside paragraphs that might be hover cards or hidden widgets: those with
+    attributes to judge them by, or a picture (selected in C, not element by element)."""
+    from lxml.etree import XPath
+
+    return XPath(
+        "//p//*[not(self::a or self::br or self::b or self::i or self::em)]"
+        "[@hidden or @style or @class or @id or .//img]"
+    )
+
+
 def prune_inline_furniture(tree: HtmlElement) -> None:
     """Drop hover cards and hidden widgets nested in paragraphs, keeping the text after them.
 
@@ -67,17 +82,12 @@ def prune_inline_furniture(tree: HtmlElement) -> None:
     it hangs on (the name in the sentence) stays.
     """
     doomed: list[HtmlElement] = []
-    for paragraph in tree.iter("p"):
-        for element in paragraph.iterdescendants():
-            if not isinstance(element.tag, str) or element.tag in ("a", "br", "b", "i", "em"):
-                continue
-            attrs = f"{element.get('class', '')} {element.get('id', '')}"
-            hidden = element.get("hidden") is not None or _HIDDEN_STYLE.search(
-                element.get("style", "")
-            )
-            card = element.find(".//img") is not None and element.find(".//a") is not None
-            if hidden or card or _HOVER_CLASS.search(attrs):
-                doomed.append(element)
+    for element in _inline_candidates()(tree):
+        attrs = f"{element.get('class', '')} {element.get('id', '')}"
+        hidden = element.get("hidden") is not None or _HIDDEN_STYLE.search(element.get("style", ""))
+        card = element.find(".//img") is not None and element.find(".//a") is not None
+        if hidden or card or _HOVER_CLASS.search(attrs):
+            doomed.append(element)
     # A wrapper marked as a hover card often holds the link itself as well as the card:
     # only the innermost marked element goes.
     marked = set(doomed)
@@ -168,16 +178,32 @@ def _signature(element: HtmlElement) -> tuple[str, str, str] | None:
 
 
 def _container(located: Located, blocks: list[str]) -> HtmlElement | None:
-    """The smallest element holding most of the located text."""
+    """The smallest element holding most of the located text.
+
+    It is an ancestor of the first located element: each located element's text counts for
+    the lowest of those ancestors that holds it (and so for all above it).
+    """
     if not located.elements:
         return None
-    weight: dict[HtmlElement, int] = {}
-    for index, element in located.elements.items():
-        for ancestor in element.iterancestors():
-            weight[ancestor] = weight.get(ancestor, 0) + len(blocks[index])
-    total = sum(len(blocks[i]) for i in located.elements)
     first = next(iter(located.elements.values()))
-    return next((a for a in first.iterancestors() if weight[a] >= 0.6 * total), None)
+    chain = list(first.iterancestors())
+    rank = {ancestor: position for position, ancestor in enumerate(chain)}
+    held = [0] * len(chain)
+    total = 0
+    for index, element in located.elements.items():
+        size = len(blocks[index])
+        total += size
+        for ancestor in element.iterancestors():
+            position = rank.get(ancestor)
+            if position is not None:
+                held[position] += size
+                break
+    weight = 0
+    for position, ancestor in enumerate(chain):
+        weight += held[position]
+        if weight >= CONTAINER_SHARE * total:
+            return ancestor
+    return None
 
 
 def _part_paragraphs(part: HtmlElement, order: dict[HtmlElement, int]) -> list[tuple[int, str]]:
