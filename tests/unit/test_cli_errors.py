@@ -489,3 +489,23 @@ def test_watch_redraws_its_table_in_place():
     rows = second[1].splitlines()
     assert rows[1].startswith("a" * 24 + "  SUMMARIZED  incoming/one.txt  One")
     assert rows[2].startswith("b" * 24 + "  WAITING     incoming/two.txt")
+
+
+def test_list_and_show_sign_with_the_chosen_profile(tmp_path, monkeypatch):
+    from articles_cli.commands._remote import ApiClient
+    from articles_cli.main import build_parser
+
+    (tmp_path / "config").write_text("[profile reader]\nregion = eu-west-1\n")
+    (tmp_path / "credentials").write_text(
+        "[reader]\naws_access_key_id = AKIAREADER\naws_secret_access_key = secret\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)  # they would win over the profile
+    url = "https://abc123.execute-api.eu-west-1.amazonaws.com/v1"
+    args = build_parser().parse_args(["list", "--profile", "reader", "--api-url", url])
+    client = ApiClient.from_args(args)
+    headers = client._sigv4_headers(f"{url}/articles")
+    assert "Credential=AKIAREADER/" in headers["Authorization"]
+    assert "/eu-west-1/execute-api/aws4_request" in headers["Authorization"]
