@@ -19,7 +19,7 @@ DEFAULT_SUMMARIZER: Final[SummarizerName] = "extractive"
 DEFAULT_BEDROCK_MODEL_ID: Final = "amazon.nova-lite-v1:0"
 # The extractive ranking's version (both backends use it: Bedrock's points are grounded by it).
 # A change that picks other points bumps it; cached key points of another version are not reused.
-EXTRACTIVE_VERSION: Final = "0.3.0"
+EXTRACTIVE_VERSION: Final = "0.3.1"
 
 # Deliveries of one message before SQS moves it to the dead-letter queue (the queues'
 # maxReceiveCount in template.yaml); the last one records the failure for good.

@@ -83,6 +83,11 @@ _BOILERPLATE = (
     "last modified",
     "getty images",
     "cookies",
+    # Affiliate disclosures ("We may earn a commission from products on this page").
+    "may earn a commission",
+    "may receive a commission",
+    "may earn an affiliate",
+    "affiliate links",
 )
 _BYLINE = re.compile(rf"^(?:{'|'.join(_BYLINE_WORDS)})\b", re.IGNORECASE)
 # Connectives that refer back to a sentence the reader will not have. The coordinators go

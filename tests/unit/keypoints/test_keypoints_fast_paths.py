@@ -51,7 +51,14 @@ def test_cleaning_shortcuts_keep_the_cleaning(raw: str, expected: str | None) ->
 
 @pytest.mark.parametrize(
     "line",
-    ["Photo by Ann Lee", "İmage: a river", "ſource: agency", "By John Smith", "Scroll down"],
+    [
+        "Photo by Ann Lee",
+        "İmage: a river",
+        "ſource: agency",
+        "By John Smith",
+        "Scroll down",
+        "We may receive a commission when you buy through links on this site.",
+    ],
 )
 def test_page_furniture_still_found(line: str) -> None:
     doc = f"The storm hit the coast.\n{line}"
@@ -97,3 +104,19 @@ def test_the_word_before_a_full_stop_is_read_past_quotes_and_brackets(
     text: str, expected: list[str]
 ) -> None:
     assert [u.text for u in split_sentences(text)] == expected
+
+
+def test_an_affiliate_disclosure_is_never_a_point() -> None:
+    from articles.keypoints import summarize
+
+    text = (
+        "The best hiking boots of the year are lighter than ever.\n\n"
+        "We may earn a commission from some of the products featured on this page.\n\n"
+        "Our testers walked four hundred miles across wet moorland and dry mountain trails. "
+        "The winning pair kept their feet dry for three days of steady rain. "
+        "A cheaper pair from a small maker came a close second on grip and comfort. "
+        "Two of the pairs split at the seams before the end of the second week."
+    )
+    points = summarize("The best hiking boots", text).key_points
+    assert len(points) >= 3
+    assert not any("commission" in point for point in points)
